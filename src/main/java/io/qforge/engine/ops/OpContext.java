@@ -10,14 +10,26 @@ import java.util.Map;
  */
 public final class OpContext {
     private final boolean training;
+    private final boolean batchNormFrozen;
     private final Map<String, Object> saved = new HashMap<>();
 
-    public OpContext(boolean training) {
+    /** @param training true for a training pass (BatchNorm on batch statistics unless frozen) */
+    public OpContext(boolean training, boolean batchNormFrozen) {
         this.training = training;
+        this.batchNormFrozen = batchNormFrozen;
+    }
+
+    public OpContext(boolean training) {
+        this(training, false);
     }
 
     public boolean training() {
         return training;
+    }
+
+    /** True when BatchNorm must use (and not update) its running statistics even in training. */
+    public boolean batchNormFrozen() {
+        return batchNormFrozen;
     }
 
     public void save(String key, Object value) {
