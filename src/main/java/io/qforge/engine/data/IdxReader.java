@@ -5,13 +5,10 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads the IDX files of MNIST and Fashion-MNIST, plain or gzipped (detected by the gzip magic
@@ -36,8 +33,6 @@ public final class IdxReader {
 
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
-
-    private static final int CHUNK = 1 << 20;
 
     private IdxReader() {
     }
@@ -99,22 +94,13 @@ public final class IdxReader {
             limits.checkArray(name(file), bytes, bytes);
             total[0] += bytes;
             limits.checkTotal(name(file), total[0]);
-            INDArray pixels = Nd4j.create(DataType.UBYTE, n, 1, rows, cols);
-            if (bytes > 0) {
-                ByteBuffer target = pixels.data().asNio();
-                target.clear();
-                byte[] chunk = new byte[(int) Math.min(CHUNK, bytes)];
-                while (target.hasRemaining()) {
-                    int want = Math.min(chunk.length, target.remaining());
-                    int got = in.readNBytes(chunk, 0, want);
-                    if (got < want) {
-                        throw truncated(file, n + " images of " + rows + "x" + cols, bytes, target.position() + got);
-                    }
-                    target.put(chunk, 0, got);
-                }
+            INDArray pixels = Uint8Scaling.allocate(new long[] {n, 1, rows, cols}, 'c');
+            long got = Uint8Scaling.fill(in, pixels);
+            if (got < bytes) {
+                throw truncated(file, n + " images of " + rows + "x" + cols, bytes, got);
             }
             requireEnd(in, file, n + " images");
-            return pixels.castTo(DataType.FLOAT).divi(255f);
+            return pixels;
         } catch (EOFException e) {
             throw truncatedGzip(file, e);
         } catch (IOException e) {

@@ -61,7 +61,7 @@ public final class NpyReader {
     public static INDArray readData(InputStream in, NpyHeader header) {
         long[] shape = header.shape();
         boolean fortran = header.fortranOrder() && shape.length > 1;
-        INDArray array = Nd4j.create(header.dtype().nd4jType(), shape, fortran ? 'f' : 'c');
+        INDArray array = Nd4j.createUninitializedDetached(header.dtype().nd4jType(), fortran ? 'f' : 'c', shape);
         if (header.elementCount() == 0) {
             return array;
         }
@@ -79,6 +79,34 @@ public final class NpyReader {
         return fortran ? array.dup('c') : array;
     }
 
+    /**
+     * Reads the uint8 data that follows {@code header} as FLOAT {@code v / 255} (see
+     * {@link Uint8Scaling}), in C order.
+     */
+    static INDArray readUint8AsUnitFloat(InputStream in, NpyHeader header) {
+        if (header.dtype() != NpyDtype.UINT8) {
+            throw new IllegalArgumentException(header.name() + " is " + header.dtype().numpyName() + ", not uint8");
+        }
+        long[] shape = header.shape();
+        boolean fortran = header.fortranOrder() && shape.length > 1;
+        INDArray array = Uint8Scaling.allocate(shape, fortran ? 'f' : 'c');
+        try {
+            long got = Uint8Scaling.fill(in, array);
+            if (got < header.dataBytes()) {
+                throw truncated(header, got);
+            }
+        } catch (IOException e) {
+            throw new DatasetException("could not read the data of " + header.name() + ": " + e, e);
+        }
+        return fortran ? array.dup('c') : array;
+    }
+
+    private static DatasetException truncated(NpyHeader header, long got) {
+        return new DatasetException(header.name() + " is truncated: its header declares "
+                + header.dtype().numpyName() + " " + header.shapeString() + " = " + header.dataBytes()
+                + " bytes of data but only " + got + " bytes follow");
+    }
+
     private static void copy(InputStream in, ByteBuffer target, NpyHeader header) throws IOException {
         int size = header.dtype().size();
         boolean swap = size > 1 && !header.byteOrder().equals(ByteOrder.nativeOrder());
@@ -87,9 +115,7 @@ public final class NpyReader {
             int want = Math.min(chunk.length, target.remaining()); // a multiple of size: CHUNK is
             int got = in.readNBytes(chunk, 0, want);
             if (got < want) {
-                throw new DatasetException(header.name() + " is truncated: its header declares "
-                        + header.dtype().numpyName() + " " + header.shapeString() + " = " + header.dataBytes()
-                        + " bytes of data but only " + (target.position() + got) + " bytes follow");
+                throw truncated(header, target.position() + got);
             }
             if (!swap) {
                 target.put(chunk, 0, got);

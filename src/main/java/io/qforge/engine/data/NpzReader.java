@@ -14,7 +14,9 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads a classification dataset from a numpy {@code .npz} archive (what {@code np.savez} or
@@ -64,7 +66,7 @@ public final class NpzReader {
             for (String name : REQUIRED) {
                 try (InputStream in = new BufferedInputStream(zip.getInputStream(entries.get(name)), 1 << 16)) {
                     NpyHeader header = NpyReader.readHeader(in, name);
-                    raw.put(name, NpyReader.readData(in, header));
+                    raw.put(name, load(in, header));
                 }
             }
             return toDataset(raw, headers);
@@ -100,7 +102,7 @@ public final class NpzReader {
                 totalBytes += header.dataBytes();
                 limits.checkTotal(name, totalBytes);
                 headers.put(name, header);
-                raw.put(name, NpyReader.readData(zip, header));
+                raw.put(name, load(zip, header));
             }
         } catch (ZipException e) {
             throw new DatasetException("the upload is not a valid .npz (zip) archive: " + e.getMessage(), e);
@@ -192,19 +194,26 @@ public final class NpzReader {
         limits.checkArray(name, header.elementCount(), header.dataBytes());
     }
 
-    private static Dataset toDataset(Map<String, INDArray> raw, Map<String, NpyHeader> headers) {
-        return new Dataset(inputs(raw.get("x_train"), headers.get("x_train")),
-                labels(raw.get("y_train"), headers.get("y_train")),
-                inputs(raw.get("x_test"), headers.get("x_test")),
-                labels(raw.get("y_test"), headers.get("y_test")));
+    /** x as FLOAT (uint8 read straight into FLOAT / 255, floats cast), y in its own dtype. */
+    private static INDArray load(InputStream in, NpyHeader header) {
+        if (!header.name().startsWith("x_")) {
+            return NpyReader.readData(in, header);
+        }
+        if (header.dtype() == NpyDtype.UINT8) {
+            return NpyReader.readUint8AsUnitFloat(in, header);
+        }
+        INDArray raw = NpyReader.readData(in, header);
+        if (raw.dataType() == DataType.FLOAT) {
+            return raw;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return raw.castTo(DataType.FLOAT);
+        }
     }
 
-    /** float -> FLOAT as is; uint8 -> FLOAT / 255. */
-    static INDArray inputs(INDArray raw, NpyHeader header) {
-        if (header.dtype() == NpyDtype.UINT8) {
-            return raw.castTo(DataType.FLOAT).divi(255f);
-        }
-        return raw.dataType() == DataType.FLOAT ? raw : raw.castTo(DataType.FLOAT);
+    private static Dataset toDataset(Map<String, INDArray> loaded, Map<String, NpyHeader> headers) {
+        return new Dataset(loaded.get("x_train"), labels(loaded.get("y_train"), headers.get("y_train")),
+                loaded.get("x_test"), labels(loaded.get("y_test"), headers.get("y_test")));
     }
 
     /** Integer labels [N] or [N, 1] -> int[]; a value outside the int range is an error. */

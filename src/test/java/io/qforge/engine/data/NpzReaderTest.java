@@ -78,6 +78,18 @@ class NpzReaderTest {
     }
 
     @Test
+    void readsFortranOrderedUint8InputsInCOrder() {
+        Map<String, byte[]> m = uint8Arrays();
+        // np.asfortranarray(np.array([[0, 51, 102], [153, 204, 255]], np.uint8)) stores 0 153 51 204 102 255
+        m.put("x_train", NpyBytes.npy(1, "|u1", true, new long[] {2, 3}, bytes(0, 153, 51, 204, 102, 255)));
+        m.put("y_train", npy("<i8", new long[] {2}, longs(0, 1)));
+        m.put("x_test", npy("|u1", new long[] {1, 3}, bytes(1, 2, 3)));
+        m.put("y_test", npy("<i8", new long[] {1}, longs(1)));
+        Dataset ds = NpzReader.read(file(m, true));
+        assertThat(ds.xTrain().reshape(6).toFloatVector()).containsExactly(0f, 0.2f, 0.4f, 0.6f, 0.8f, 1f);
+    }
+
+    @Test
     void readsFromAStreamLikeFromAFile() {
         for (boolean deflate : new boolean[] {false, true}) {
             byte[] zip = npz(uint8Arrays(), deflate);
