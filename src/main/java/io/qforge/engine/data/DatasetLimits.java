@@ -31,9 +31,11 @@ public record DatasetLimits(long maxElementsPerArray, long maxTotalBytes) {
             throw new DatasetException(name + " has " + elements + " elements, more than the limit of "
                     + maxElementsPerArray + " elements per array");
         }
-        if (bytes > MAX_ARRAY_BYTES) {
-            throw new DatasetException(name + " holds " + bytes + " bytes of data; one array can hold at most "
-                    + MAX_ARRAY_BYTES + " bytes");
+        // inputs may be widened to FLOAT (uint8 -> 4 bytes per element), and one buffer holds one array
+        if (bytes > MAX_ARRAY_BYTES || elements > MAX_ARRAY_BYTES / Float.BYTES) {
+            throw new DatasetException(name + " has " + elements + " elements of " + bytes / Math.max(1, elements)
+                    + " bytes; as one in-memory array (FLOAT for inputs) it would exceed " + MAX_ARRAY_BYTES
+                    + " bytes");
         }
     }
 

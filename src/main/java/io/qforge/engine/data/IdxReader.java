@@ -90,7 +90,13 @@ public final class IdxReader {
             long n = dimension(in, file, "image count");
             long rows = dimension(in, file, "row count");
             long cols = dimension(in, file, "column count");
-            long bytes = n * rows * cols; // each < 2^31, so the product of three fits in a long
+            long bytes;
+            try {
+                bytes = Math.multiplyExact(Math.multiplyExact(n, rows), cols);
+            } catch (ArithmeticException e) {
+                throw new DatasetException(name(file) + " declares " + n + " images of " + rows + "x" + cols
+                        + ", more elements than 64 bits can count");
+            }
             limits.checkArray(name(file), bytes, bytes);
             total[0] += bytes;
             limits.checkTotal(name(file), total[0]);

@@ -121,7 +121,12 @@ final class NpyHeaderParser {
             throw new DatasetException(name + " has dtype '" + descr + "', which is not supported; supported are "
                     + "bool, int8, uint8, int16, uint16, int32, uint32, int64, uint64, float16, float32 and float64");
         }
-        return new NpyHeader(name, dtype, order, fortran, shape, descr);
+        NpyHeader header = new NpyHeader(name, dtype, order, fortran, shape, descr);
+        if (header.elementCount() > Long.MAX_VALUE / dtype.size()) {
+            throw new DatasetException(name + " has shape " + header.shapeString() + " of " + dtype.numpyName()
+                    + " whose size in bytes overflows 64 bits");
+        }
+        return header;
     }
 
     private long[] shape(Object value) {

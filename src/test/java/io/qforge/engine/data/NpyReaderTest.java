@@ -152,6 +152,11 @@ class NpyReaderTest {
         assertThatThrownBy(() -> NpyReader.read(new ByteArrayInputStream(npy("<f8", new long[] {100}, new byte[800])),
                 "x_test", new DatasetLimits(1000, 799)))
                 .hasMessage("reading x_test brings the dataset to 800 bytes of data, more than the limit of 799 bytes");
+        // even with a generous element limit, one array must fit one Java buffer (as FLOAT for inputs)
+        byte[] wide = npy("|u1", new long[] {600_000_000}, new byte[0]);
+        assertThatThrownBy(() -> NpyReader.read(new ByteArrayInputStream(wide), "x_train",
+                new DatasetLimits(Long.MAX_VALUE, Long.MAX_VALUE))).hasMessage("x_train has 600000000 elements of 1 "
+                + "bytes; as one in-memory array (FLOAT for inputs) it would exceed 2147483639 bytes");
     }
 
     @Test
