@@ -65,7 +65,8 @@ public final class IdxReader {
         requireSameCount(trainImages, xTrain.size(0), trainLabels, yTrain.length);
         requireSameCount(testImages, xTest.size(0), testLabels, yTest.length);
         if (xTrain.size(2) != xTest.size(2) || xTrain.size(3) != xTest.size(3)) {
-            throw new DatasetException(name(testImages) + " holds " + xTest.size(2) + "x" + xTest.size(3) + " images but "
+            throw new DatasetException(name(testImages) + " holds " + xTest.size(2) + "x" + xTest.size(3)
+                    + " images but "
                     + name(trainImages) + " holds " + xTrain.size(2) + "x" + xTrain.size(3) + " images");
         }
         return new Dataset(xTrain, yTrain, xTest, yTest);
@@ -196,7 +197,8 @@ public final class IdxReader {
     }
 
     private static DatasetException truncatedGzip(Path file, EOFException e) {
-        return new DatasetException(name(file) + " is truncated: its gzip stream ends early (" + e.getMessage() + ")", e);
+        return new DatasetException(
+                name(file) + " is truncated: its gzip stream ends early (" + e.getMessage() + ")", e);
     }
 
     private static Path find(Path dir, String base) {
