@@ -102,7 +102,7 @@ class DatasetValidatorTest {
     }
 
     @Test
-    void finitenessCheckOnAFashionMnistSizedArrayIsFast() {
+    void finitenessCheckLocatesTheLastElementOfAFashionMnistSizedArray() {
         INDArray big = Nd4j.rand(DataType.FLOAT, 60000, 1, 28, 28);
         big.putScalar(new long[] {59999, 0, 27, 27}, Float.NaN);
         Dataset ds = new Dataset(big, y(60000, 10), x(5, 1, 28, 28), y(5, 10));

