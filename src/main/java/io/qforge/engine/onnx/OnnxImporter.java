@@ -118,6 +118,12 @@ public final class OnnxImporter {
         return new ImportedModel(g, m.getProducerName(), m.getProducerVersion(), m.getIrVersion(), opset);
     }
 
+    /** The ONNX name of an element type code, e.g. INT64, or the code itself if unknown. */
+    static String typeName(int code) {
+        TensorProto.DataType t = TensorProto.DataType.forNumber(code);
+        return t == null || t == TensorProto.DataType.UNRECOGNIZED ? "code " + code : t.name();
+    }
+
     /** One import: the state of walking one graph. */
     private static final class Run {
         private final GraphProto gp;
@@ -169,7 +175,7 @@ public final class OnnxImporter {
                     s.poisoned.add(t.getName());
                 } else if (OnnxTensors.elementType(t.getDataType()) == null) {
                     s.problems.add("initializer '" + t.getName() + "' has unsupported element type "
-                            + TensorProto.DataType.forNumber(t.getDataType()));
+                            + typeName(t.getDataType()));
                     s.poisoned.add(t.getName());
                 } else {
                     s.addInitializer(t.getName(), OnnxTensors.toArray(t, "initializer '" + t.getName() + "'"));
@@ -212,7 +218,7 @@ public final class OnnxImporter {
             }
             var tt = v.getType().getTensorType();
             if (tt.getElemType() != ElementType.FLOAT.onnxCode()) {
-                s.problems.add("graph input '" + name + "' has element type " + TensorProto.DataType.forNumber(tt.getElemType())
+                s.problems.add("graph input '" + name + "' has element type " + typeName(tt.getElemType())
                         + "; only FLOAT inputs are supported");
                 s.poisoned.add(name);
                 return null;
@@ -467,7 +473,7 @@ public final class OnnxImporter {
                 }
                 if (v.getType().hasTensorType() && v.getType().getTensorType().getElemType() != ElementType.FLOAT.onnxCode()) {
                     s.problems.add("graph output '" + name + "' has element type "
-                            + TensorProto.DataType.forNumber(v.getType().getTensorType().getElemType()) + "; only FLOAT outputs are supported");
+                            + typeName(v.getType().getTensorType().getElemType()) + "; only FLOAT outputs are supported");
                     continue;
                 }
                 boolean produced = kept.stream().anyMatch(n -> n.outputs().contains(name));

@@ -145,7 +145,15 @@ final class OpNormalizer {
         a.remove("auto_pad");
         a.put("kernel_shape", kernel);
         a.put("strides", strides);
-        a.put("dilations", dil);
+        if (n.opType().equals("AveragePool")) {
+            if (Arrays.stream(dil).anyMatch(d -> d != 1)) {
+                s.problems.add(where + ": dilations " + Arrays.toString(dil) + " are not supported");
+                return false;
+            }
+            a.remove("dilations"); // not an AveragePool attribute before opset 19
+        } else {
+            a.put("dilations", dil);
+        }
         a.put("pads", pads);
         if (!n.opType().equals("Conv")) {
             if (n.attrInt("ceil_mode", 0) != 0) {
