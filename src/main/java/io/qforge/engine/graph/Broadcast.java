@@ -29,7 +29,7 @@ public final class Broadcast {
             } else {
                 throw new ShapeInferenceException(where + ": shapes " + Arrays.toString(a) + " and "
                         + Arrays.toString(b) + " do not broadcast (dimension " + i + ": " + x + " vs " + y
-                        + (x == -1 || y == -1 ? "; -1 is the dynamic batch dimension" : "") + ")");
+                        + (x == -1 || y == -1 ? "; -1 is the dynamic batch dimension" : "") + ")", x == -1 || y == -1);
             }
         }
         return out;

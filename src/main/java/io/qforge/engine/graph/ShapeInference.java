@@ -257,7 +257,7 @@ public final class ShapeInference {
         long[] out = {product(x, 0, (int) axis), product(x, (int) axis, x.length)};
         if (out[1] < 0 || out[0] < -1) {
             throw new ShapeInferenceException(where + ": axis " + axis + " would merge the dynamic batch dimension of "
-                    + Arrays.toString(x) + " into the feature dimension");
+                    + Arrays.toString(x) + " into the feature dimension", true);
         }
         return out;
     }
@@ -314,7 +314,7 @@ public final class ShapeInference {
                 if (rest != 1) {
                     throw new ShapeInferenceException(where + ": reshape of " + Arrays.toString(x) + " to "
                             + Arrays.toString(target) + " would merge the dynamic batch dimension with " + rest
-                            + " other elements");
+                            + " other elements", true);
                 }
                 out[inferAt] = -1;
             } else {
@@ -323,7 +323,8 @@ public final class ShapeInference {
         } else if (inBatch != outBatch || explicit != known) {
             throw new ShapeInferenceException(where + ": cannot reshape " + Arrays.toString(x) + " to "
                     + Arrays.toString(target) + (inBatch && !outBatch
-                    ? " (a fixed shape cannot hold a batch of any size; use 0 or -1 for the batch dimension)" : ""));
+                    ? " (a fixed shape cannot hold a batch of any size; use 0 or -1 for the batch dimension)" : ""),
+                    inBatch && !outBatch);
         }
         return out;
     }

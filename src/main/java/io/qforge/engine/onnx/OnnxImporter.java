@@ -129,6 +129,7 @@ public final class OnnxImporter {
         private final GraphProto gp;
         private final ImportState s;
         private final List<Node> kept = new ArrayList<>();
+        private final Map<String, Integer> nodeNames = new HashMap<>();
 
         Run(GraphProto gp, long opset) {
             this.gp = gp;
@@ -304,8 +305,15 @@ public final class OnnxImporter {
             return order; // indices into the file's node list: unnamed nodes are named by file position
         }
 
+        /** The node's name, or {@code <OpType>_<file index>} if it has none; made unique by a suffix. */
         private String nodeName(NodeProto np, int index) {
-            return np.getName().isEmpty() ? np.getOpType() + "_" + index : np.getName();
+            String base = np.getName().isEmpty() ? np.getOpType() + "_" + index : np.getName();
+            String name = base;
+            for (int k = 1; nodeNames.containsKey(name) && nodeNames.get(name) != index; k++) {
+                name = base + "_" + k;
+            }
+            nodeNames.put(name, index);
+            return name;
         }
 
         private void visit(NodeProto np, int index) {
@@ -401,6 +409,15 @@ public final class OnnxImporter {
                     return;
                 }
             }
+            if (n.opType().equals("Dropout") && n.hasInput(2)) {
+                FoldedTensor training = s.constant(n.input(2));
+                if (training == null || training.integer(0) != 0) {
+                    s.problems.add("node '" + n.name() + "' (Dropout): training_mode input '" + n.input(2)
+                            + "' is not the constant false; only inference Dropout is supported");
+                    poison(np);
+                    return;
+                }
+            }
             String out = n.output(0);
             if (s.graphOutputs.contains(out)) {
                 infer(new Node(n.name(), "Identity", List.of(n.input(0)), List.of(out), Map.of()), np);
@@ -422,7 +439,7 @@ public final class OnnxImporter {
                 }
                 kept.add(n);
             } catch (ShapeInferenceException e) {
-                if (e.getMessage().contains("batch dimension")) {
+                if (e.batchRelated()) {
                     s.problems.add(e.getMessage());
                     poison(np);
                 } else {
