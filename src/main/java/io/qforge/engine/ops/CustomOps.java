@@ -12,11 +12,8 @@ final class CustomOps {
     /** Runs libnd4j custom op {@code name}; null entries of {@code inputs} are skipped. */
     static INDArray[] exec(String name, INDArray[] inputs, int[] iArgs, double... tArgs) {
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(name);
-        for (INDArray in : inputs) {
-            if (in != null) {
-                b.addInputs(in);
-            }
-        }
+        // addInputs replaces the builder's inputs: pass them all in one call
+        b.addInputs(java.util.Arrays.stream(inputs).filter(java.util.Objects::nonNull).toArray(INDArray[]::new));
         if (iArgs != null && iArgs.length > 0) {
             b.addIntegerArguments(iArgs);
         }

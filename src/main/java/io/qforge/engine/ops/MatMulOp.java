@@ -52,7 +52,7 @@ final class MatMulOp implements Op {
         return new INDArray[] {switch (mode(a, b)) {
             case PLAIN -> Nd4j.gemm(a, b, false, false);
             case SHARED_WEIGHT -> {
-                long[] out = a.shape();
+                long[] out = a.shape().clone(); // shape() may expose the array's own shape info
                 out[out.length - 1] = b.size(1);
                 yield Nd4j.gemm(flat(a), b, false, false).reshape(out);
             }
