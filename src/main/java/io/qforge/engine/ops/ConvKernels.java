@@ -93,6 +93,30 @@ final class ConvKernels {
         }
     }
 
+    /**
+     * A dilated kernel as an undilated one with zeros between the taps:
+     * {@code wd[:, :, a*dH, b*dW] = w[:, :, a, b]}, 0 elsewhere. Used for conv2d, whose oneDNN
+     * float32 path refuses any dilation ("could not create a descriptor for a dilated
+     * convolution"); the result is exact.
+     */
+    static INDArray dilateKernel(INDArray w, Spatial2d sp) {
+        long ekH = sp.dH * (sp.kH - 1) + 1;
+        long ekW = sp.dW * (sp.kW - 1) + 1;
+        INDArray wd = Nd4j.zeros(w.dataType(), w.size(0), w.size(1), ekH, ekW);
+        taps(wd, sp).assign(w);
+        return wd;
+    }
+
+    /** The gradient of {@link #dilateKernel}: the taps of a dilated-kernel gradient (a copy). */
+    static INDArray undilateKernel(INDArray dwd, Spatial2d sp) {
+        return taps(dwd, sp).dup('c');
+    }
+
+    private static INDArray taps(INDArray wd, Spatial2d sp) {
+        return wd.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, sp.dH, wd.size(2)),
+                NDArrayIndex.interval(0, sp.dW, wd.size(3)));
+    }
+
     /** ONNX depthwise weight [C*m,1,kH,kW] as ND4J's [kH,kW,C,m] (a copy). */
     private static INDArray toDepthwise(INDArray w, long c) {
         long m = w.size(0) / c;

@@ -10,7 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (symmetric, or asymmetric by explicit zero padding whose gradient is sliced back),
  * auto_pad, group. The kernel is chosen by {@link ConvKernels}: group 1 is ND4J
  * {@code conv2d}; group == C with one input channel per group is {@code depthwise_conv2d};
- * other groups run one {@code conv2d} per group.
+ * other groups run one {@code conv2d} per group. For conv2d, dilation runs as an undilated conv
+ * with a zero-dilated kernel (ND4J's oneDNN float32 conv2d refuses dilation); depthwise keeps
+ * its native dilation.
  * Trainable inputs: W (1) and B (2).
  */
 final class ConvOp implements Op {
@@ -65,8 +67,11 @@ final class ConvOp implements Op {
         long[] pad = sp.padding(x.size(2), x.size(3));
         boolean sym = Spatial2d.symmetric(pad);
         INDArray xin = sym ? x : Spatial2d.padExplicit(x, pad, 0.0);
-        int[] ia = sp.window(pad);
-        return new INDArray[] {ConvKernels.forward(kind, xin, w, b, ia, groups)};
+        if (dilateKernel(kind, sp)) {
+            INDArray wd = ConvKernels.dilateKernel(w, sp);
+            return new INDArray[] {ConvKernels.forward(kind, xin, wd, b, sp.undilated().window(pad), groups)};
+        }
+        return new INDArray[] {ConvKernels.forward(kind, xin, w, b, sp.window(pad), groups)};
     }
 
     @Override
@@ -79,14 +84,25 @@ final class ConvOp implements Op {
         long[] pad = sp.padding(x.size(2), x.size(3));
         boolean sym = Spatial2d.symmetric(pad);
         INDArray xin = sym ? x : Spatial2d.padExplicit(x, pad, 0.0);
-        int[] ia = sp.window(pad);
-        INDArray[] g = ConvKernels.backward(kind, xin, w, b, gradOutputs[0], ia, groups);
+        INDArray[] g;
+        if (dilateKernel(kind, sp)) {
+            INDArray wd = ConvKernels.dilateKernel(w, sp);
+            g = ConvKernels.backward(kind, xin, wd, b, gradOutputs[0], sp.undilated().window(pad), groups);
+            g[1] = ConvKernels.undilateKernel(g[1], sp);
+        } else {
+            g = ConvKernels.backward(kind, xin, w, b, gradOutputs[0], sp.window(pad), groups);
+        }
         if (!sym) {
             g[0] = Spatial2d.unpad(g[0], pad, x.size(2), x.size(3));
         }
         INDArray[] out = new INDArray[inputs.length];
         System.arraycopy(g, 0, out, 0, Math.min(g.length, out.length));
         return out;
+    }
+
+    /** conv2d (dense and grouped) runs dilations as a zero-dilated kernel; depthwise_conv2d natively. */
+    private static boolean dilateKernel(ConvKernels.Kind kind, Spatial2d sp) {
+        return sp.dilated() && kind != ConvKernels.Kind.DEPTHWISE;
     }
 
     @Override

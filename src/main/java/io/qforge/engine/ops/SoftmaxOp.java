@@ -3,10 +3,13 @@ package io.qforge.engine.ops;
 import io.qforge.engine.graph.Node;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * ONNX Softmax (opset 13 meaning: one axis; the importer supplies an explicit axis):
- * {@code Y = exp(X) / sum_axis exp(X)}. Backward: {@code dX = Y * (G - sum_axis(G * Y))}.
+ * {@code Y = exp(X - max) / sum_axis exp(X - max)}. Backward: {@code dX = Y * (G - sum_axis(G * Y))}.
+ * Written with reductions rather than ND4J's {@code softmax} op, whose axis argument gave wrong
+ * results for an inner axis of a 4-D float32 input (checked against ONNX Runtime).
  */
 final class SoftmaxOp implements Op {
     private final Node node;
@@ -29,7 +32,9 @@ final class SoftmaxOp implements Op {
     @Override
     public INDArray[] forward(INDArray[] inputs, OpContext ctx) {
         INDArray x = inputs[0];
-        return new INDArray[] {CustomOps.exec("softmax", new INDArray[] {x}, new int[] {axis(x)})[0]};
+        int a = axis(x);
+        INDArray e = Transforms.exp(x.sub(x.max(true, a)), false);
+        return new INDArray[] {e.divi(e.sum(true, a))};
     }
 
     @Override

@@ -143,6 +143,20 @@ final class Spatial2d {
         return Math.max(0, (out - 1) * s + ek - (in + pb + pe));
     }
 
+    /**
+     * The same window with the dilation folded into the kernel: kernel {@code d*(k-1)+1},
+     * dilation 1, same strides, pads and auto_pad (so {@link #padding} is unchanged).
+     */
+    Spatial2d undilated() {
+        return new Spatial2d(nodeName, new long[] {dH * (kH - 1) + 1, dW * (kW - 1) + 1}, new long[] {sH, sW},
+                new long[] {1, 1}, pads, autoPad, ceilMode);
+    }
+
+    /** True when a dilation exceeds 1 (pools then use {@link StridedWindows}). */
+    boolean dilated() {
+        return dH > 1 || dW > 1;
+    }
+
     static boolean symmetric(long[] padding) {
         return padding[0] == padding[2] && padding[1] == padding[3] && padding[4] == 0 && padding[5] == 0;
     }

@@ -70,6 +70,22 @@ class ConvOpTest {
     }
 
     @Test
+    void dilatedGroupsAndFloat32() {
+        Op op = op("Conv", 3, "dilations", ints(2, 1), "group", 2L, "pads", ints(2, 0, 1, 1));
+        INDArray[] in = in(ints(1, 4, 7, 6), ints(4, 2, 3, 2), true);
+        GradientCheck.check("Conv dilation [2,1] group 2 asym pads", op, in, 0, 1, 2);
+        INDArray[] f32 = new INDArray[3];
+        for (int i = 0; i < 3; i++) {
+            f32[i] = in[i].castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        }
+        INDArray y64 = op.forward(in, new OpContext(false))[0];
+        INDArray y32 = op.forward(f32, new OpContext(false))[0];
+        assertThat(y32.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).equalsWithEps(y64, 1e-5)).isTrue();
+        INDArray[] g32 = op.backward(f32, new INDArray[] {y32}, new INDArray[] {y32}, new OpContext(true));
+        assertThat(g32[1].dataType()).isEqualTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    }
+
+    @Test
     void asymmetricPads() {
         Op op = op("Conv", 3, "pads", ints(0, 1, 2, 0), "kernel_shape", ints(3, 2));
         INDArray[] in = in(ints(2, 2, 5, 4), ints(3, 2, 3, 2), true);

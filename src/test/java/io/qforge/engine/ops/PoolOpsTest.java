@@ -22,8 +22,10 @@ class PoolOpsTest {
             {"kernel_shape", ints(3, 3), "strides", ints(2, 2), "pads", ints(0, 0, 1, 1)},
             {"kernel_shape", ints(2, 2), "dilations", ints(2, 2)},
             {"kernel_shape", ints(3, 3), "strides", ints(2, 2), "ceil_mode", 1L},
+            {"kernel_shape", ints(2, 3), "strides", ints(2, 1), "dilations", ints(3, 2), "pads", ints(1, 0, 0, 1)},
         };
-        long[][] shapes = {ints(2, 2, 3, 3), ints(2, 2, 6, 6), ints(2, 2, 3, 3), ints(2, 2, 4, 4), ints(2, 2, 3, 3)};
+        long[][] shapes = {ints(2, 2, 3, 3), ints(2, 2, 6, 6), ints(2, 2, 3, 3), ints(2, 2, 4, 4), ints(2, 2, 3, 3),
+            ints(2, 2, 2, 3)};
         for (int i = 0; i < attrs.length; i++) {
             Op op = op("MaxPool", 1, attrs[i]);
             INDArray[] in = {x};
@@ -52,9 +54,11 @@ class PoolOpsTest {
             {"kernel_shape", ints(3, 3), "strides", ints(2, 2), "pads", ints(0, 1, 2, 0), "count_include_pad", 0L},
             {"kernel_shape", ints(3, 3), "strides", ints(2, 2), "pads", ints(0, 1, 2, 0), "count_include_pad", 1L},
             {"kernel_shape", ints(2, 2), "strides", ints(2, 2), "ceil_mode", 1L},
+            {"kernel_shape", ints(2, 2), "dilations", ints(2, 2), "pads", ints(1, 0, 0, 1), "count_include_pad", 0L},
+            {"kernel_shape", ints(2, 2), "dilations", ints(2, 2), "pads", ints(1, 0, 0, 1), "count_include_pad", 1L},
         };
         long[][] shapes = {ints(2, 2, 2, 2), ints(2, 2, 5, 5), ints(2, 2, 5, 5), ints(2, 2, 3, 2), ints(2, 2, 3, 2),
-            ints(2, 2, 3, 3)};
+            ints(2, 2, 3, 3), ints(2, 2, 4, 4), ints(2, 2, 4, 4)};
         for (int i = 0; i < attrs.length; i++) {
             Op op = op("AveragePool", 1, attrs[i]);
             INDArray[] in = {x};
