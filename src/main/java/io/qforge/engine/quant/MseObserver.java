@@ -1,16 +1,13 @@
 package io.qforge.engine.quant;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
-
 /**
  * Clipping range that minimizes the quantization error: among {@code alpha} in
  * {0.30, 0.31, ..., 1.00} (71 candidates), the range {@code alpha * [min, max]} (symmetric:
  * {@code alpha * max|x|}) whose fake quantization gives the smallest {@code ||x - fq(x)||^2}, per
  * channel or per tensor. {@code min}/{@code max} are the exact running extremes; the error is
- * measured on the bounded uniform random sample ({@link SamplingObserver}), all candidates in one
- * vectorized pass each. Ties go to the larger alpha.
+ * measured in float64 on the bounded uniform random sample ({@link SamplingObserver}). Ties go to
+ * the larger alpha. Scaling both ends by the same alpha keeps the zero point's position for
+ * asymmetric ranges.
  */
 public final class MseObserver extends SamplingObserver {
     public static final double ALPHA_MIN = 0.30;
@@ -30,41 +27,39 @@ public final class MseObserver extends SamplingObserver {
         double[][] r = range(granularity);
         double[][] samples = samples(granularity);
         int channels = samples.length;
-        // Every channel has seen the same number of values, so its sample has the same size.
-        INDArray x = Nd4j.createFromArray(samples);
-        double[] bestError = new double[channels];
-        double[] bestAlpha = new double[channels];
-        java.util.Arrays.fill(bestError, Double.POSITIVE_INFINITY);
-        for (int step = ALPHA_STEPS; step >= 0; step--) {
-            double alpha = ALPHA_MIN + (1.0 - ALPHA_MIN) * step / ALPHA_STEPS;
-            QuantParams p = clipped(r, alpha, bits, symmetry, 0);
-            INDArray diff = x.sub(QuantPrimitives.fakeQuantize(x, p));
-            double[] err = Transforms.pow(diff, 2, false).sum(1).toDoubleVector();
-            for (int c = 0; c < channels; c++) {
-                if (err[c] < bestError[c]) {
-                    bestError[c] = err[c];
-                    bestAlpha[c] = alpha;
-                }
-            }
-        }
         double[] lo = new double[channels];
         double[] hi = new double[channels];
         for (int c = 0; c < channels; c++) {
-            lo[c] = bestAlpha[c] * r[0][c];
-            hi[c] = bestAlpha[c] * r[1][c];
+            double bestError = Double.POSITIVE_INFINITY;
+            double bestAlpha = 1.0;
+            for (int step = ALPHA_STEPS; step >= 0; step--) {
+                double alpha = ALPHA_MIN + (1.0 - ALPHA_MIN) * step / ALPHA_STEPS;
+                QuantParams p = QuantPrimitives.choose(new double[] {alpha * r[0][c]}, new double[] {alpha * r[1][c]},
+                        bits, symmetry, QuantParams.PER_TENSOR_AXIS);
+                double err = squaredError(samples[c], p.scale(0), p.zeroPoint(0), p.qmin(), p.qmax());
+                if (err < bestError) {
+                    bestError = err;
+                    bestAlpha = alpha;
+                }
+            }
+            lo[c] = bestAlpha * r[0][c];
+            hi[c] = bestAlpha * r[1][c];
         }
         return QuantPrimitives.choose(lo, hi, bits, symmetry, paramsAxis(granularity));
     }
 
-    private static QuantParams clipped(double[][] r, double alpha, int bits, Symmetry symmetry, int axis) {
-        int n = r[0].length;
-        double[] lo = new double[n];
-        double[] hi = new double[n];
-        for (int c = 0; c < n; c++) {
-            lo[c] = alpha * r[0][c];
-            hi[c] = alpha * r[1][c];
+    /**
+     * {@code sum (x - s (clamp(rint(x/s) + z, qmin, qmax) - z))^2} over a bounded sample (at most
+     * the sample capacity per channel), so a plain loop is cheaper than 71 rounds of ND4J calls.
+     */
+    static double squaredError(double[] x, double s, int z, int qmin, int qmax) {
+        double sum = 0;
+        for (double v : x) {
+            double q = Math.max(qmin, Math.min(qmax, Math.rint(v / s) + z));
+            double d = v - s * (q - z);
+            sum += d * d;
         }
-        return QuantPrimitives.choose(lo, hi, bits, symmetry, axis);
+        return sum;
     }
 
     @Override
