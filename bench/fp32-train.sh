@@ -9,7 +9,7 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || ! /u
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dataset-fashion-mnist python3-torch python3-onnx
 fi
 OUT=target/bench; mkdir -p "$OUT"
-export OMP_NUM_THREADS=$THREADS ORT_DISABLE_TELEMETRY=1
+export OMP_NUM_THREADS=$THREADS OMP_WAIT_POLICY=PASSIVE ORT_DISABLE_TELEMETRY=1
 ./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test
 echo "== PyTorch (exports the initial model, then trains it)" >&2
 (cd bench && /usr/bin/python3 fp32_torch.py --onnx-out "../$OUT/lenet_bn_fmnist.onnx" --epochs "$EPOCHS" --batch "$BATCH" --lr "$LR" --threads "$THREADS") | tee "$OUT/fp32_torch.json"
