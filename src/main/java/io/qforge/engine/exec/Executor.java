@@ -30,6 +30,7 @@ public final class Executor {
     private final String outputName;
     private final String logitsName;
     private final Set<String> trainable;
+    private Map<String, Long> profile;
 
     public Executor(Graph graph) {
         this(graph, OpRegistry::create);
@@ -75,6 +76,14 @@ public final class Executor {
         return Collections.unmodifiableSet(names);
     }
 
+    /**
+     * Starts accumulating wall time (ns) per op type and direction ("Conv fwd", "Conv bwd") into
+     * {@code sink}; null stops. For benchmarks and diagnosis only.
+     */
+    public void profileInto(Map<String, Long> sink) {
+        this.profile = sink;
+    }
+
     public Graph graph() {
         return graph;
     }
@@ -115,7 +124,11 @@ public final class Executor {
                 }
             }
             contexts[i] = new OpContext(training, batchNormFrozen);
+            long t0 = profile == null ? 0 : System.nanoTime();
             INDArray[] out = ops.get(i).forward(in, contexts[i]);
+            if (profile != null) {
+                profile.merge(node.opType() + " fwd", System.nanoTime() - t0, Long::sum);
+            }
             for (int k = 0; k < node.outputs().size() && k < out.length; k++) {
                 values.put(node.output(k), out[k]);
             }
@@ -149,7 +162,11 @@ public final class Executor {
             for (int k = 0; k < out.length; k++) {
                 out[k] = pass.values.get(node.output(k));
             }
+            long t0 = profile == null ? 0 : System.nanoTime();
             INDArray[] gIn = ops.get(i).backward(in, out, gOut, pass.contexts[i]);
+            if (profile != null) {
+                profile.merge(node.opType() + " bwd", System.nanoTime() - t0, Long::sum);
+            }
             for (int k = 0; k < in.length && k < gIn.length; k++) {
                 String name = node.input(k);
                 if (gIn[k] == null || name.isEmpty() || !needsGradient(name)) {
