@@ -57,4 +57,21 @@ public final class FixedPoint {
         }
         return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, m.m0()), shift);
     }
+
+    /**
+     * {@code x * M} with a single rounding (to nearest, ties away from zero) of the exact 64-bit
+     * product {@code x * M0 / 2^(31 + shift)}, saturated to int32. Unlike {@link #multiply} (two
+     * roundings, gemmlowp), the error is at most 1/2 plus M0's own 2^-31 relative error; used where
+     * qforge is free to choose (average pooling).
+     */
+    public static int multiplyRoundOnce(int x, FixedPointMultiplier m) {
+        if (m.m0() == 0) {
+            return 0;
+        }
+        int t = 31 + m.shift();
+        long p = (long) x * m.m0();
+        long mag = (Math.abs(p) + (1L << (t - 1))) >> t;
+        long r = p < 0 ? -mag : mag;
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, r));
+    }
 }

@@ -13,11 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * y_q = clamp(multiply(a' + b', twiceMax / (2^L s_y)) + z_y, lo, hi)
  * </pre>
  * Both inputs are first brought to a common fine scale ({@code twiceMax / 2^L}, 2^20 finer than the
- * coarser input) where they add exactly, then rescaled to the output. Each multiply rounds to
- * nearest, ties away from zero; the two input rescales lose at most 2^-21 of a step, so the result is
- * the correctly rounded {@code (s_a (a - z_a) + s_b (b - z_b)) / s_y} except within that distance of a
- * tie, i.e. within 1 LSB of ONNX Runtime's float QLinearAdd. {@code [lo, hi]} is the output range,
- * narrowed by a fused ReLU/ReLU6.
+ * coarser input), where they add with an error of about one 2^-20 step, then rescaled to the output
+ * with {@link FixedPoint#multiply} (gemmlowp rounding). The result is the rounded
+ * {@code (s_a (a - z_a) + s_b (b - z_b)) / s_y} except very near a tie, so within 1 LSB of ONNX
+ * Runtime's float QLinearAdd (0 of 24576 outputs differed from the float reference in the test).
+ * {@code [lo, hi]} is the output range, narrowed by a fused ReLU/ReLU6.
  */
 public final class Int8Add {
     static final int LEFT_SHIFT = 20;

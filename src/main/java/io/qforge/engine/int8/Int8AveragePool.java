@@ -10,9 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * y_q   = clamp(round(sum * s_x / (s_y * count)) + z_y, qmin, qmax)
  * </pre>
  * The multiplier {@code s_x / (s_y count)} is a {@link FixedPointMultiplier} per window size, so
- * the division by {@code count} and the rescale are one fixed-point multiply rounding to nearest
- * with ties away from zero (gemmlowp's rounding, also TFLite's average pool); ONNX Runtime's
- * QLinearAveragePool computes in float and can differ by 1 LSB on ties. {@code count} is the whole
+ * the division by {@code count} and the rescale are one fixed-point multiply with a single rounding
+ * to nearest, ties away from zero ({@link FixedPoint#multiplyRoundOnce}: gemmlowp's two-step
+ * rounding was off by one on about 1% of outputs here); ONNX Runtime's QLinearAveragePool computes
+ * in float and can differ by 1 LSB on ties. {@code count} is the whole
  * window with {@code countIncludePad} (ONNX {@code count_include_pad = 1}; padded positions add 0),
  * else the positions inside the input. Floor output sizes only ({@code ceil_mode = 0}).
  */
@@ -79,7 +80,7 @@ public final class Int8AveragePool {
                         }
                     }
                     int count = countIncludePad ? window : inside;
-                    int v = FixedPoint.multiply(sum, byCount[count]) + outputZeroPoint;
+                    int v = FixedPoint.multiplyRoundOnce(sum, byCount[count]) + outputZeroPoint;
                     out[o] = (byte) Math.max(qmin, Math.min(qmax, v));
                 }
             }

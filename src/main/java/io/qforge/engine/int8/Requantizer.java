@@ -10,7 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * y_q = clamp(y, lo, hi)
  * </pre>
  * one multiplier per channel (or one for all), {@code [lo, hi]} the output range, narrowed by a
- * fused ReLU / ReLU6 ({@link FusedActivation}).
+ * fused ReLU / ReLU6 ({@link FusedActivation}). Rounding is gemmlowp's two-step rounding (the high
+ * multiply rounds, ties up, then the shift rounds, ties away from zero): the result is the correctly
+ * rounded {@code acc * M} except within {@code 2^-(n+1)} of a tie, where it can be 1 LSB off; ONNX
+ * Runtime rounds a float product half to even, so the two agree within 1 LSB.
  */
 public final class Requantizer {
     private final FixedPointMultiplier[] multipliers;

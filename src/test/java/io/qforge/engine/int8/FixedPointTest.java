@@ -89,6 +89,9 @@ class FixedPointTest {
             // |got - exact| <= 1/2 + 2^-(shift+1) + |exact| 2^-30.
             double bound = 0.5 + (fm.shift() > 0 ? Math.scalb(0.5, -fm.shift()) : 0) + Math.abs(exact) * 0x1p-30;
             assertThat(Math.abs(got - exact)).as(acc + " * " + m).isLessThanOrEqualTo(bound);
+            int once = FixedPoint.multiplyRoundOnce(acc, fm);
+            assertThat(Math.abs(once - exact)).as("once " + acc + " * " + m)
+                    .isLessThanOrEqualTo(0.5 + Math.abs(exact) * 0x1p-30);
         }
     }
 

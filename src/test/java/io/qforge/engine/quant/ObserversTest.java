@@ -189,6 +189,47 @@ class ObserversTest {
         assertThat(eMse[1]).isLessThan(eFull[1] * 0.8);
     }
 
+    @Test
+    void percentilePerChannelAtP100IsMinMaxPerChannel() {
+        INDArray w = Nd4j.randn(DataType.FLOAT, 6, 3, 3, 3);
+        PercentileObserver p = new PercentileObserver(0, 100);
+        MinMaxObserver m = new MinMaxObserver(0);
+        p.observe(w);
+        m.observe(w);
+        for (Symmetry sym : Symmetry.values()) {
+            QuantParams a = p.encoding(8, sym, Granularity.PER_CHANNEL);
+            QuantParams b = m.encoding(8, sym, Granularity.PER_CHANNEL);
+            assertThat(a.zeroPoints()).containsExactly(b.zeroPoints());
+            for (int c = 0; c < 6; c++) {
+                assertThat(a.scale(c)).isCloseTo(b.scale(c), within(1e-12));
+            }
+        }
+    }
+
+    @Test
+    void factoryFollowsTheConfig() {
+        QuantConfig c = QuantConfig.builder().weightObserver(ObserverKind.MSE)
+                .activationObserver(ObserverKind.PERCENTILE).percentile(99.5).build();
+        Observer w = Observers.forWeights(c, 0);
+        assertThat(w).isInstanceOf(MseObserver.class);
+        assertThat(w.axis()).isZero();
+        Observer a = Observers.forActivations(c);
+        assertThat(a).isInstanceOf(PercentileObserver.class);
+        assertThat(((PercentileObserver) a).percentile()).isEqualTo(99.5);
+        assertThat(a.axis()).isEqualTo(-1);
+        Observer perTensorWeights = Observers.forWeights(c.toBuilder().weightGranularity(Granularity.PER_TENSOR)
+                .build(), 0);
+        assertThat(perTensorWeights.axis()).isEqualTo(-1);
+
+        FakeQuantizer q = FakeQuantizer.forWeight("conv1.weight", QuantConfig.defaults(), 0);
+        INDArray wt = Nd4j.randn(DataType.FLOAT, 4, 2, 3, 3);
+        q.observe(wt);
+        QuantParams p = q.params();
+        assertThat(p.axis()).isZero();
+        assertThat(p.symmetry()).isEqualTo(Symmetry.SYMMETRIC);
+        assertThat(p).isEqualTo(QuantPrimitives.chooseSymmetric(new double[4], QuantPrimitivesTest.maxAbs(wt), 8, 0));
+    }
+
     private static double sq(INDArray x, QuantParams p) {
         INDArray d = x.sub(QuantPrimitives.fakeQuantize(x, p));
         return d.mul(d).sumNumber().doubleValue();
