@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * y_q = requantize(acc)                                                                        (int8)
  * </pre>
  * Built on {@link Int8Im2col} (pads filled with {@code z_x}) and {@link Int8Gemm}, one GEMM per
- * group: {@code W_g [oC/g, iC/g*kH*kW] x cols_g [iC/g*kH*kW, N*oH*oW]}.
+ * group: {@code W_g [oC/g, iC/g*kH*kW] x cols_g [iC/g*kH*kW, N*oH*oW]}; depthwise layers (one
+ * input channel per group) use a direct loop instead.
  */
 public final class Int8Conv2d {
     private final INDArray[] groupWeights;
@@ -101,6 +102,9 @@ public final class Int8Conv2d {
         int p = oh * ow;
         int perGroup = outChannels / groups;
         byte[] xb = Int8Arrays.bytes(x, "int8 conv input");
+        if (inChannelsPerGroup == 1) {
+            return Int8Arrays.int32(depthwise(xb, n, c, h, w, oh, ow), n, outChannels, oh, ow);
+        }
         int[] out = new int[n * outChannels * p];
         int[] zx = {inputZeroPoint};
         for (int g = 0; g < groups; g++) {
@@ -121,6 +125,58 @@ public final class Int8Conv2d {
             }
         }
         return Int8Arrays.int32(out, n, outChannels, oh, ow);
+    }
+
+    /**
+     * Direct loop for one input channel per group (depthwise, channel multiplier {@code oC / C}):
+     * cheaper than an im2col of the same size followed by one tiny GEMM per channel.
+     */
+    private int[] depthwise(byte[] x, int n, int c, int h, int w, int oh, int ow) {
+        ConvGeometry g = geometry;
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int multiplier = outChannels / c;
+        if ((long) kh * kw * 255 * 255 > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("int8 depthwise conv: kernel " + kh + "x" + kw + " is too large for"
+                    + " int32 accumulation");
+        }
+        int[] out = new int[n * outChannels * oh * ow];
+        int[] wv = new int[kh * kw];
+        for (int o = 0; o < outChannels; o++) {
+            int grp = o / multiplier;
+            int[] zw = groupWeightZeroPoints[grp];
+            int z = zw[zw.length == 1 ? 0 : o % multiplier];
+            byte[] gw = groupWeights[grp].data().asBytes();
+            int row = o % multiplier;
+            for (int t = 0; t < wv.length; t++) {
+                wv[t] = gw[row * wv.length + t] - z;
+            }
+            int b = bias == null ? 0 : bias[o];
+            for (int s = 0; s < n; s++) {
+                int plane = (s * c + grp) * h * w;
+                int dst = (s * outChannels + o) * oh * ow;
+                for (int y = 0; y < oh; y++) {
+                    for (int xo = 0; xo < ow; xo++) {
+                        int sum = 0; // |sum| <= kH kW 255^2: fits int32 for any kernel under 33025 taps
+                        for (int i = 0; i < kh; i++) {
+                            int iy = y * g.strideH() - g.padTop() + i * g.dilationH();
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            int rowStart = plane + iy * w;
+                            for (int j = 0; j < kw; j++) {
+                                int ix = xo * g.strideW() - g.padLeft() + j * g.dilationW();
+                                if (ix >= 0 && ix < w) {
+                                    sum += (x[rowStart + ix] - inputZeroPoint) * wv[i * kw + j];
+                                }
+                            }
+                        }
+                        out[dst + y * ow + xo] = Math.addExact(sum, b);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** int8 output [N, oC, oH, oW]: {@link #accumulate} then requantize per output channel. */

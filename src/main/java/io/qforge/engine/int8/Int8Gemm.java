@@ -62,9 +62,15 @@ public final class Int8Gemm {
         if (zaZero && zbZero && bias == null) {
             return raw;
         }
-        int[] acc = raw.data().asInt();
         int[] rowSumA = zbZero ? null : rowSums(a);
         int[] colSum = zaZero ? null : (colSumB != null ? colSumB : columnSums(b));
+        if (za.length == 1 && zb.length == 1 && (zaZero || zbZero)) {
+            INDArray fast = rankOneCorrection(raw, k, za[0], zb[0], rowSumA, colSum, bias);
+            if (fast != null) {
+                return fast;
+            }
+        }
+        int[] acc = raw.data().asInt();
         for (int i = 0; i < m; i++) {
             long zai = za.length == 1 ? za[0] : za[i];
             for (int j = 0; j < n; j++) {
@@ -88,6 +94,49 @@ public final class Int8Gemm {
             }
         }
         return Int8Arrays.int32(acc, m, n);
+    }
+
+    /**
+     * The common cases (one zero point per tensor, and one of them 0: symmetric weights) need only
+     * a per-row and a per-column correction, added with ND4J broadcast kernels:
+     * {@code acc = raw + rowCorr[i] + colCorr[j]}, {@code rowCorr = -zb rowSum(a)},
+     * {@code colCorr = -za colSum(b) + bias}. Used only when {@code |raw| <= K 2^14} plus the largest
+     * corrections provably fits int32; returns null otherwise (the checked loop handles it).
+     */
+    private static INDArray rankOneCorrection(INDArray raw, int k, int za, int zb, int[] rowSumA, int[] colSum,
+                                              int[] bias) {
+        int m = (int) raw.size(0);
+        int n = (int) raw.size(1);
+        long[] rowCorr = new long[m];
+        long[] colCorr = new long[n];
+        long maxRow = 0;
+        long maxCol = 0;
+        for (int i = 0; zb != 0 && i < m; i++) {
+            rowCorr[i] = -(long) zb * rowSumA[i];
+            maxRow = Math.max(maxRow, Math.abs(rowCorr[i]));
+        }
+        for (int j = 0; j < n; j++) {
+            colCorr[j] = (za == 0 ? 0 : -(long) za * colSum[j]) + (bias == null ? 0 : bias[j]);
+            maxCol = Math.max(maxCol, Math.abs(colCorr[j]));
+        }
+        if (((long) k << 14) + maxRow + maxCol > Integer.MAX_VALUE) {
+            return null;
+        }
+        if (zb != 0) {
+            raw.addiColumnVector(Nd4j.createFromArray(toInts(rowCorr)).reshape(m, 1));
+        }
+        if (maxCol != 0) {
+            raw.addiRowVector(Nd4j.createFromArray(toInts(colCorr)).reshape(1, n));
+        }
+        return raw;
+    }
+
+    private static int[] toInts(long[] v) {
+        int[] r = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = (int) v[i];
+        }
+        return r;
     }
 
     /** {@code sum_k a[i,k]} for each row of an INT8 [M, K] matrix. */

@@ -59,11 +59,25 @@ public final class Requantizer {
     public byte[] apply(int[] acc, int inner) {
         byte[] out = new byte[acc.length];
         int channels = multipliers.length;
-        for (int i = 0; i < acc.length; i++) {
-            int c = channels == 1 ? 0 : (i / inner) % channels;
-            out[i] = (byte) apply(acc[i], c);
+        if (channels == 1) {
+            FixedPointMultiplier m = multipliers[0];
+            for (int i = 0; i < acc.length; i++) {
+                out[i] = (byte) clamp(FixedPoint.multiply(acc[i], m) + zeroPoint);
+            }
+            return out;
+        }
+        for (int base = 0, c = 0; base < acc.length; base += inner, c = c + 1 == channels ? 0 : c + 1) {
+            FixedPointMultiplier m = multipliers[c];
+            int end = Math.min(acc.length, base + inner);
+            for (int i = base; i < end; i++) {
+                out[i] = (byte) clamp(FixedPoint.multiply(acc[i], m) + zeroPoint);
+            }
         }
         return out;
+    }
+
+    private int clamp(int y) {
+        return y < lo ? lo : Math.min(y, hi);
     }
 
     /** Requantizes an INT32 tensor whose channel axis is {@code axis}; returns INT8 of the same shape. */

@@ -82,6 +82,18 @@ class Int8GemmTest {
                 .hasMessageContaining("K = 131073 is not allowed (<= 131072");
     }
 
+    @Test
+    void accumulatorOverflowIsReportedNotWrapped() {
+        int k = (int) Int8Gemm.MAX_K;
+        INDArray a = Nd4j.valueArrayOf(new long[] {1, k}, 127, DataType.INT8);
+        INDArray b = Nd4j.valueArrayOf(new long[] {k, 1}, 127, DataType.INT8);
+        assertThat(Int8Gemm.gemm(a, new int[] {0}, b, new int[] {0}).getInt(0, 0)).isEqualTo(k * 127 * 127);
+        // (127 + 128) * 127 * 2^17 = 4.2e9 does not fit int32
+        assertThatThrownBy(() -> Int8Gemm.gemm(a, new int[] {-128}, b, new int[] {0}))
+                .isInstanceOf(ArithmeticException.class)
+                .hasMessageContaining("accumulator [0, 0] = " + (255L * 127 * k) + " overflows int32");
+    }
+
     /** Not an assertion: prints the speed of the 256x1152 by 1152x64 product (a 3x3x128 -> 64 conv layer). */
     @Test
     void measureSpeed() {

@@ -12,6 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class Int8LinearTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void seed() {
+        Nd4j.getRandom().setSeed(7);
+    }
+
     @Test
     void accumulatorsAreExact() {
         Random rnd = new Random(30);
