@@ -55,11 +55,11 @@ public final class LsqFakeQuantOp implements Op {
     @Override
     public INDArray[] forward(INDArray[] inputs, OpContext ctx) {
         INDArray x = inputs[0];
-        QuantParams p = quantizer.params();
         if (!quantizer.fakeQuantEnabled()) {
             ctx.save(MASK, null);
             return new INDArray[] {x};
         }
+        QuantParams p = quantizer.params();
         double[] s = scales(inputs[1], p);
         int axis = p.axis() < 0 ? -1 : AxisOps.checkAxis(x, p.axis(), s.length, "LSQ fake-quant '"
                 + quantizer.name() + "'");

@@ -46,6 +46,16 @@ public final class MinMaxObserver extends AbstractObserver {
         return max == null ? null : max.clone();
     }
 
+    /** Restores statistics saved with {@link #min()} / {@link #max()} (checkpoint resume). */
+    public void restore(double[] savedMin, double[] savedMax) {
+        if (savedMin.length != savedMax.length || savedMin.length == 0 || (axis < 0 && savedMin.length != 1)) {
+            throw new IllegalArgumentException("MIN_MAX observer: cannot restore " + savedMin.length + " minima and "
+                    + savedMax.length + " maxima");
+        }
+        min = savedMin.clone();
+        max = savedMax.clone();
+    }
+
     @Override
     public boolean hasObservations() {
         return min != null;

@@ -74,6 +74,27 @@ public final class MovingAverageMinMaxObserver extends AbstractObserver {
         return max == null ? null : max.clone();
     }
 
+    /** Per-tensor moving averages {@code [min, max]} (NaN before any observation). */
+    public double[] tensorRange() {
+        return min == null ? new double[] {Double.NaN, Double.NaN} : new double[] {tensorMin, tensorMax};
+    }
+
+    /**
+     * Restores statistics saved with {@link #min()}, {@link #max()} and {@link #tensorRange()}
+     * (checkpoint resume), so the averages continue where they were.
+     */
+    public void restore(double[] savedMin, double[] savedMax, double[] savedTensorRange) {
+        if (savedMin.length != savedMax.length || savedMin.length == 0 || (axis < 0 && savedMin.length != 1)
+                || savedTensorRange.length != 2) {
+            throw new IllegalArgumentException("MOVING_AVERAGE_MIN_MAX observer: cannot restore " + savedMin.length
+                    + " minima, " + savedMax.length + " maxima and a " + savedTensorRange.length + "-value range");
+        }
+        min = savedMin.clone();
+        max = savedMax.clone();
+        tensorMin = savedTensorRange[0];
+        tensorMax = savedTensorRange[1];
+    }
+
     @Override
     public boolean hasObservations() {
         return min != null;

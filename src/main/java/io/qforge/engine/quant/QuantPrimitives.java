@@ -7,7 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Affine quantization as small pure functions (QAT-MATH.md). {@code rint} is round half to even,
+ * Affine quantization as small pure functions (QAT-MATH.md). Chosen scales are float32 values
+ * (stored as doubles). {@code rint} is round half to even,
  * as ONNX QuantizeLinear does (ND4J's {@code rint} op; {@code Transforms.round} rounds half away
  * from zero and is not used). Tensor functions run on ND4J kernels (broadcast along the channel
  * axis), for FLOAT and DOUBLE inputs; the arithmetic is done in the input's type, so a FLOAT input
@@ -38,7 +39,7 @@ public final class QuantPrimitives {
         double[] scales = new double[min.length];
         for (int c = 0; c < scales.length; c++) {
             double absMax = Math.max(Math.abs(min[c]), Math.abs(max[c]));
-            scales[c] = absMax == 0 ? ZERO_RANGE_SCALE : Math.max(absMax / range.qmax(), MIN_SCALE);
+            scales[c] = toFloat32(absMax == 0 ? ZERO_RANGE_SCALE : Math.max(absMax / range.qmax(), MIN_SCALE));
         }
         return new QuantParams(scales, new int[scales.length], axis, range, bits, Symmetry.SYMMETRIC);
     }
@@ -62,7 +63,7 @@ public final class QuantPrimitives {
         for (int c = 0; c < scales.length; c++) {
             double lo = Math.min(min[c], 0.0);
             double hi = Math.max(max[c], 0.0);
-            double s = hi == lo ? ZERO_RANGE_SCALE : Math.max((hi - lo) / range.span(), MIN_SCALE);
+            double s = toFloat32(hi == lo ? ZERO_RANGE_SCALE : Math.max((hi - lo) / range.span(), MIN_SCALE));
             scales[c] = s;
             zps[c] = (int) clamp(Math.rint(range.qmin() - lo / s), range.qmin(), range.qmax());
         }
@@ -155,6 +156,15 @@ public final class QuantPrimitives {
         INDArray q = Transforms.min(Transforms.max(r, p.qmin(), true), p.qmax(), false);
         INDArray inside = withMask ? q.eq(r).castTo(t) : null;
         return new Grid(q, inside, axis);
+    }
+
+    /**
+     * Chosen scales are rounded to float32 (the type ONNX stores them in), so the simulation, the
+     * integer engine and the exported model all use the same value and the zero point is computed
+     * from it.
+     */
+    static double toFloat32(double s) {
+        return (float) s;
     }
 
     static double clamp(double v, double lo, double hi) {

@@ -40,9 +40,9 @@ class ObserversTest {
         assertThat(axis2.max()).containsExactly(3, 6);
         QuantParams pc = axis0.encoding(8, Symmetry.SYMMETRIC, Granularity.PER_CHANNEL);
         assertThat(pc.axis()).isZero();
-        assertThat(pc.scales()).containsExactly(4.0 / 127, 6.0 / 127);
+        assertThat(pc.scales()).containsExactly((float) (4.0 / 127), (float) (6.0 / 127));
         QuantParams pt = axis0.encoding(8, Symmetry.SYMMETRIC, Granularity.PER_TENSOR);
-        assertThat(pt.scales()).containsExactly(6.0 / 127);
+        assertThat(pt.scales()).containsExactly((float) (6.0 / 127));
     }
 
     @Test
@@ -84,6 +84,27 @@ class ObserversTest {
     }
 
     @Test
+    void minMaxObserversRestoreFromSavedStatistics() {
+        MovingAverageMinMaxObserver a = new MovingAverageMinMaxObserver(1);
+        INDArray b1 = Nd4j.randn(DataType.DOUBLE, 4, 3);
+        INDArray b2 = Nd4j.randn(DataType.DOUBLE, 4, 3);
+        a.observe(b1);
+        MovingAverageMinMaxObserver resumed = new MovingAverageMinMaxObserver(1);
+        resumed.restore(a.min(), a.max(), a.tensorRange());
+        a.observe(b2);
+        resumed.observe(b2);
+        for (Granularity g : Granularity.values()) {
+            assertThat(resumed.encoding(8, Symmetry.ASYMMETRIC, g)).isEqualTo(a.encoding(8, Symmetry.ASYMMETRIC, g));
+        }
+        MinMaxObserver m = new MinMaxObserver(-1);
+        m.restore(new double[] {-1}, new double[] {2});
+        assertThat(m.encoding(8, Symmetry.ASYMMETRIC, Granularity.PER_TENSOR))
+                .isEqualTo(QuantPrimitives.chooseAsymmetric(-1, 2, 8));
+        assertThatThrownBy(() -> m.restore(new double[] {-1, 0}, new double[] {2, 3}))
+                .hasMessageContaining("cannot restore 2 minima and 2 maxima");
+    }
+
+    @Test
     void percentileIsExactWhenTheSampleHoldsEverything() {
         int n = 20000;
         double[] values = new double[n];
@@ -100,7 +121,7 @@ class ObserversTest {
         int i = (int) pos;
         double expected = abs[i] + (pos - i) * (abs[i + 1] - abs[i]);
         QuantParams p = o.encoding(8, Symmetry.SYMMETRIC, Granularity.PER_TENSOR);
-        assertThat(p.scale(0)).isCloseTo(expected / 127, within(1e-12));
+        assertThat(p.scale(0)).isEqualTo((float) (expected / 127));
         assertThat(expected).isBetween(2.5, 4.5); // the outlier does not set the range
 
         double[] sorted = values.clone();
@@ -187,6 +208,47 @@ class ObserversTest {
         double[] eFull = errFull.mul(errFull).sum(1).toDoubleVector();
         assertThat(eMse[0]).isLessThanOrEqualTo(eFull[0]);
         assertThat(eMse[1]).isLessThan(eFull[1] * 0.8);
+    }
+
+    @Test
+    void percentilePerChannelAtP100IsMinMaxPerChannel() {
+        INDArray w = Nd4j.randn(DataType.FLOAT, 6, 3, 3, 3);
+        PercentileObserver p = new PercentileObserver(0, 100);
+        MinMaxObserver m = new MinMaxObserver(0);
+        p.observe(w);
+        m.observe(w);
+        for (Symmetry sym : Symmetry.values()) {
+            QuantParams a = p.encoding(8, sym, Granularity.PER_CHANNEL);
+            QuantParams b = m.encoding(8, sym, Granularity.PER_CHANNEL);
+            assertThat(a.zeroPoints()).containsExactly(b.zeroPoints());
+            for (int c = 0; c < 6; c++) {
+                assertThat(a.scale(c)).isCloseTo(b.scale(c), within(1e-12));
+            }
+        }
+    }
+
+    @Test
+    void factoryFollowsTheConfig() {
+        QuantConfig c = QuantConfig.builder().weightObserver(ObserverKind.MSE)
+                .activationObserver(ObserverKind.PERCENTILE).percentile(99.5).build();
+        Observer w = Observers.forWeights(c, 0);
+        assertThat(w).isInstanceOf(MseObserver.class);
+        assertThat(w.axis()).isZero();
+        Observer a = Observers.forActivations(c);
+        assertThat(a).isInstanceOf(PercentileObserver.class);
+        assertThat(((PercentileObserver) a).percentile()).isEqualTo(99.5);
+        assertThat(a.axis()).isEqualTo(-1);
+        Observer perTensorWeights = Observers.forWeights(c.toBuilder().weightGranularity(Granularity.PER_TENSOR)
+                .build(), 0);
+        assertThat(perTensorWeights.axis()).isEqualTo(-1);
+
+        FakeQuantizer q = FakeQuantizer.forWeight("conv1.weight", QuantConfig.defaults(), 0);
+        INDArray wt = Nd4j.randn(DataType.FLOAT, 4, 2, 3, 3);
+        q.observe(wt);
+        QuantParams p = q.params();
+        assertThat(p.axis()).isZero();
+        assertThat(p.symmetry()).isEqualTo(Symmetry.SYMMETRIC);
+        assertThat(p).isEqualTo(QuantPrimitives.chooseSymmetric(new double[4], QuantPrimitivesTest.maxAbs(wt), 8, 0));
     }
 
     private static double sq(INDArray x, QuantParams p) {
