@@ -72,6 +72,7 @@ CREATE TABLE jobs (
     step              int,
     steps_per_epoch   int,
     progress          double precision NOT NULL DEFAULT 0,
+    claim_progress    double precision NOT NULL DEFAULT 0,
     metrics           jsonb,
     error             text,
     idempotency_key   text,

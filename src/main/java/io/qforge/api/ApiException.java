@@ -11,6 +11,7 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String slug;
     private final String title;
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public ApiException(HttpStatus status, String slug, String title, String detail) {
         super(detail);
@@ -21,6 +22,13 @@ public class ApiException extends RuntimeException {
 
     public HttpStatus status() { return status; }
     public String title() { return title; }
+    public java.util.Map<String, String> headers() { return headers; }
+
+    /** A response header to send with the problem (e.g. Content-Range on a 416). */
+    public ApiException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
     public URI type() { return URI.create("https://qforge.io/problems/" + slug); }
 
     public static ApiException notFound(String kind, Object id) {

@@ -14,7 +14,6 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -39,15 +38,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             problem.setProperty("errors", v.errors());
         }
         var headers = new HttpHeaders();
+        e.headers().forEach(headers::set);
         if (e.status() == HttpStatus.UNAUTHORIZED) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"qforge\"");
         }
         return ResponseEntity.status(e.status()).headers(headers).body(problem);
-    }
-
-    @ExceptionHandler(AsyncRequestNotUsableException.class)
-    void clientGone(AsyncRequestNotUsableException e) {
-        log.debug("client went away: {}", e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

@@ -30,7 +30,7 @@ public final class SpooledUpload implements AutoCloseable {
             throws IOException {
         Files.createDirectories(tempDir);
         Path file = Files.createTempFile(tempDir, "qforge-upload-", suffix);
-        try (in; var out = new DigestOutputStream(Files.newOutputStream(file), sha256())) {
+        try (in; var out = new DigestOutputStream(Files.newOutputStream(file), newDigest())) {
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
             int n;
@@ -49,7 +49,7 @@ public final class SpooledUpload implements AutoCloseable {
         }
     }
 
-    public static MessageDigest sha256() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -71,7 +71,7 @@ public class Uploads {
                 limit, "The dataset file")) {
             DatasetSummary summary;
             try {
-                summary = datasetInspector.inspect(spooled.file());
+                summary = datasetInspector.inspectDataset(spooled.file());
             } catch (UploadRejected e) {
                 throw new ValidationException(e.getMessage(), e.problems());
             }
