@@ -101,7 +101,10 @@ public class JobRunner {
             return stopped(claim, e);
         } catch (Exception | LinkageError e) {
             log.warn("job {} failed", job.id(), e);
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // engine messages name what is wrong and are meant for the user; storage internals are not
+            String message = e instanceof org.springframework.dao.DataAccessException
+                    ? "Internal storage error while running the job; see the service log"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (queue.finish(claim, JobStatus.FAILED, message)) {
                 events.append(job.id(), "FAILED", Map.of("error", message));
                 record(JobStatus.FAILED, started);

@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The progress sink of one attempt: writes phase/epoch/step/percent to the job row (at most once
- * per {@value #WRITE_EVERY_MS} ms of the clock, plus every phase and epoch end), appends PHASE and
+ * per {@value #WRITE_EVERY_MS} ms of the clock, plus the first step of each epoch, every phase and
+ * epoch end), appends PHASE and
  * EPOCH events, renews the lease with each write, and at every call stops the engine by throwing
  * {@link JobStoppedException} when the job was cancelled, the worker is shutting down, or the lease
  * is no longer held.
@@ -66,7 +67,7 @@ final class RunProgress implements JobRun.ProgressSink {
         this.step = step;
         this.stepsPerEpoch = stepsPerEpoch;
         progress = JobPhase.trainingProgress(epoch, step, stepsPerEpoch, totalEpochs);
-        if (Duration.between(lastWrite, clock.instant()).toMillis() >= WRITE_EVERY_MS) {
+        if (step == 1 || Duration.between(lastWrite, clock.instant()).toMillis() >= WRITE_EVERY_MS) {
             write(null);
         } else {
             observe(queue.check(claim));

@@ -57,7 +57,7 @@ public class BlobStore {
         long done = 0;
         while (done < length) {
             int n = (int) Math.min(CHUNK, length - done);
-            byte[] chunk = jdbc.queryForObject("SELECT substring(data FROM ? FOR ?) FROM blobs WHERE id = ?",
+            byte[] chunk = jdbc.queryForObject("SELECT substring(data FROM CAST(? AS int) FOR CAST(? AS int)) FROM blobs WHERE id = ?",
                     byte[].class, offset + done + 1, n, id);
             if (chunk == null || chunk.length == 0) {
                 throw new IOException("blob " + id + " ended at byte " + (offset + done) + ", expected " + (offset + length));

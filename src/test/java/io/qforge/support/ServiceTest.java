@@ -53,6 +53,27 @@ public abstract class ServiceTest {
         return new Http(port, key.secret());
     }
 
+    @Autowired
+    protected io.qforge.jobs.WorkerPool workers;
+
+    /** Moves a job to a queue of its own, so a hand-driven worker claims exactly it. */
+    protected String isolate(String jobId) {
+        String queue = "q-" + UUID.randomUUID();
+        jdbc.sql("UPDATE jobs SET queue = ? WHERE id = ?::uuid").params(queue, jobId).update();
+        return queue;
+    }
+
+    /** Uploads lenet_bn.onnx and digits.npz; returns {modelId, datasetId}. */
+    protected String[] lenetAndDigits(Http api) {
+        String model = api.upload("/v1/models", "lenet_bn.onnx", fixture("lenet_bn.onnx")).json().get("id").stringValue();
+        String data = api.upload("/v1/datasets", "digits.npz", fixture("digits.npz")).json().get("id").stringValue();
+        return new String[] {model, data};
+    }
+
+    protected static String jobBody(String modelId, String datasetId, String spec) {
+        return "{\"modelId\":\"" + modelId + "\",\"datasetId\":\"" + datasetId + "\",\"spec\":" + spec + "}";
+    }
+
     protected static byte[] fixture(String name) {
         try (var in = ServiceTest.class.getResourceAsStream("/fixtures/" + name)) {
             if (in == null) throw new IllegalArgumentException("no fixture " + name);
