@@ -31,7 +31,10 @@ public record JobRun(UUID jobId, Path modelFile, Path datasetFile, JobSpec spec,
          */
         void step(int epoch, int totalEpochs, int step, int stepsPerEpoch);
 
-        /** An epoch finished with these metrics (e.g. train_loss, train_accuracy, test_accuracy). */
+        /**
+         * An epoch finished with these metrics (e.g. train_loss, train_accuracy, test_accuracy).
+         * Never throws for cancel/shutdown, so the checkpoint saved right after is not lost.
+         */
         void epoch(int epoch, int totalEpochs, Map<String, Double> metrics);
 
         /** Checks for cancellation, shutdown and a lost lease without reporting progress. */
@@ -40,7 +43,10 @@ public record JobRun(UUID jobId, Path modelFile, Path datasetFile, JobSpec spec,
 
     /** Where the engine saves its per-epoch training state so a re-queued job resumes. */
     public interface CheckpointStore {
-        /** Stores {@code file} as the checkpoint after {@code epoch} completed epochs (replaces the older one). */
+        /**
+         * Stores {@code file} as the checkpoint after {@code epoch} completed epochs (replaces the
+         * older one). Throws {@link JobStoppedException} (LEASE_LOST) only if another worker owns the job.
+         */
         void save(int epoch, Path file);
     }
 

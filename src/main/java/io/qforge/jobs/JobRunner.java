@@ -136,10 +136,7 @@ public class JobRunner {
             events.append(job.id(), "RESUMED", Map.of("fromEpoch", saved.get().epoch()));
         }
         var spec = json.readValue(job.specJson(), JobSpec.class);
-        JobRun.CheckpointStore store = (epoch, file) -> {
-            progress.checkStop();
-            checkpoints.save(claim, epoch, file);
-        };
+        JobRun.CheckpointStore store = (epoch, file) -> checkpoints.save(claim, epoch, file);
         return new JobRun(job.id(), modelFile, datasetFile, spec, resume, progress, store, workDir);
     }
 

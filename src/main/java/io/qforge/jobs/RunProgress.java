@@ -86,7 +86,7 @@ final class RunProgress implements JobRun.ProgressSink {
         data.put("totalEpochs", totalEpochs);
         data.put("metrics", metrics);
         events.append(claim.id(), "EPOCH", data);
-        checkStop();
+        // no checkStop here: the engine saves the epoch's checkpoint next, and a stop must not lose it
     }
 
     @Override
