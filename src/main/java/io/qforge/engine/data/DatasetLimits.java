@@ -1,0 +1,49 @@
+package io.qforge.engine.data;
+
+/**
+ * Upper bounds a reader enforces from the headers, before it allocates or reads any data, so that a
+ * hostile or mistaken upload (a header announcing 10^12 elements, a zip bomb) fails fast.
+ *
+ * @param maxElementsPerArray the most elements one array may hold
+ * @param maxTotalBytes the most data bytes (as stored in the file, before conversion) all arrays
+ *     read for one dataset may hold together
+ */
+public record DatasetLimits(long maxElementsPerArray, long maxTotalBytes) {
+
+    /** 200 million elements per array, 2 GiB of data in all: Fashion-MNIST (47M bytes) fits easily. */
+    public static final DatasetLimits DEFAULT = new DatasetLimits(200_000_000L, 2L << 30);
+
+    /** One array is read into one buffer, which Java caps at 2^31 - 1 bytes. */
+    static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
+    public DatasetLimits {
+        if (maxElementsPerArray <= 0) {
+            throw new IllegalArgumentException("maxElementsPerArray must be > 0, was " + maxElementsPerArray);
+        }
+        if (maxTotalBytes <= 0) {
+            throw new IllegalArgumentException("maxTotalBytes must be > 0, was " + maxTotalBytes);
+        }
+    }
+
+    /** Throws if one array of {@code elements} elements taking {@code bytes} bytes is too large. */
+    void checkArray(String name, long elements, long bytes) {
+        if (elements > maxElementsPerArray) {
+            throw new DatasetException(name + " has " + elements + " elements, more than the limit of "
+                    + maxElementsPerArray + " elements per array");
+        }
+        // inputs may be widened to FLOAT (uint8 -> 4 bytes per element), and one buffer holds one array
+        if (bytes > MAX_ARRAY_BYTES || elements > MAX_ARRAY_BYTES / Float.BYTES) {
+            throw new DatasetException(name + " has " + elements + " elements of " + bytes / Math.max(1, elements)
+                    + " bytes; as one in-memory array (FLOAT for inputs) it would exceed " + MAX_ARRAY_BYTES
+                    + " bytes");
+        }
+    }
+
+    /** Throws if the data read so far, {@code totalBytes} including {@code name}, is too large. */
+    void checkTotal(String name, long totalBytes) {
+        if (totalBytes > maxTotalBytes) {
+            throw new DatasetException("reading " + name + " brings the dataset to " + totalBytes
+                    + " bytes of data, more than the limit of " + maxTotalBytes + " bytes");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.qforge.engine.graph;
+
+/**
+ * Output sizes and padding of convolution and pooling windows along one spatial axis.
+ *
+ * <pre>
+ *   out = floor((in + padBegin + padEnd - dilation*(kernel-1) - 1) / stride) + 1      (ceil_mode 0)
+ *   out = ceil ((in + padBegin + padEnd - dilation*(kernel-1) - 1) / stride) + 1      (ceil_mode 1)
+ * </pre>
+ * ONNX {@code auto_pad} SAME_UPPER / SAME_LOWER choose {@code out = ceil(in / stride)} and pad
+ * {@code total = max(0, (out-1)*stride + dilation*(kernel-1) + 1 - in)}, putting the odd extra
+ * cell at the end (SAME_UPPER) or at the beginning (SAME_LOWER).
+ */
+public final class ConvGeometry {
+
+    private ConvGeometry() {
+    }
+
+    /** Output size along one axis; {@code in == -1} (dynamic) gives -1. */
+    public static long outputSize(long in, long kernel, long stride, long padBegin, long padEnd, long dilation,
+                                  boolean ceil) {
+        if (in < 0) {
+            return -1;
+        }
+        long span = in + padBegin + padEnd - dilation * (kernel - 1) - 1;
+        if (span < 0) {
+            return 0;
+        }
+        return (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
+    }
+
+    /**
+     * Explicit ONNX pads ({@code [b0, b1, ..., e0, e1, ...]}) equivalent to SAME_UPPER or
+     * SAME_LOWER for the given static spatial sizes.
+     */
+    public static long[] samePads(long[] in, long[] kernel, long[] strides, long[] dilations, boolean upper) {
+        int s = in.length;
+        long[] pads = new long[2 * s];
+        for (int i = 0; i < s; i++) {
+            long out = Math.floorDiv(in[i] + strides[i] - 1, strides[i]);
+            long total = Math.max(0, (out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - in[i]);
+            long small = total / 2;
+            pads[i] = upper ? small : total - small;
+            pads[i + s] = total - pads[i];
+        }
+        return pads;
+    }
+}

@@ -1,0 +1,26 @@
+package io.qforge.engine.onnx;
+
+import java.util.Set;
+
+/** The ONNX op types qforge keeps as graph nodes (the ops package implements each). */
+public final class SupportedOps {
+
+    /** Op types that may remain in an imported graph. */
+    public static final Set<String> RUNTIME = Set.of("Conv", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip",
+            "Sigmoid", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape",
+            "Identity", "Dropout", "Softmax", "Concat");
+
+    /**
+     * Op types accepted only when they can be evaluated at import time (constant or
+     * static-shape inputs); they never appear in an imported graph.
+     */
+    public static final Set<String> FOLDED = ConstantFolder.FOLD_ONLY;
+
+    private SupportedOps() {
+    }
+
+    /** True if a model may contain this op type (kept or folded). */
+    public static boolean isAccepted(String opType) {
+        return RUNTIME.contains(opType) || ConstantFolder.FOLDABLE.contains(opType);
+    }
+}

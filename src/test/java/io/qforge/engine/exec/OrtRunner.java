@@ -1,0 +1,43 @@
+package io.qforge.engine.exec;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Runs ONNX bytes in ONNX Runtime (the reference nobody here wrote) on a float input. */
+public final class OrtRunner implements AutoCloseable {
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+
+    public OrtRunner(byte[] model) throws OrtException {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(1);
+            session = env.createSession(model, opts);
+        }
+    }
+
+    public INDArray run(INDArray input) throws OrtException {
+        INDArray x = input.castTo(DataType.FLOAT).dup('c');
+        String name = session.getInputNames().iterator().next();
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data().asFloat()), x.shape());
+             OrtSession.Result r = session.run(Map.of(name, t))) {
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            long[] shape = out.getInfo().getShape();
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            return Nd4j.create(data, shape, 'c');
+        }
+    }
+
+    @Override
+    public void close() throws OrtException {
+        session.close();
+    }
+}
