@@ -1,11 +1,17 @@
 package io.qforge.jobs;
 
 import io.qforge.storage.DatasetInspector;
+import io.qforge.storage.EngineDatasetInspector;
+import io.qforge.storage.EngineModelInspector;
 import io.qforge.storage.ModelInspector;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The service's three ports to the engine: model inspection, dataset inspection, the whole job. */
+/**
+ * The service's three ports to the engine: model inspection and dataset inspection (wired to the
+ * engine's importer and readers), and the whole job ({@link UnwiredEngine} until the engine's
+ * whole-job call exists).
+ */
 @Configuration(proxyBeanMethods = false)
 public class EnginePorts {
     private static final UnwiredEngine UNWIRED = new UnwiredEngine();
@@ -17,11 +23,11 @@ public class EnginePorts {
 
     @Bean
     ModelInspector modelInspector() {
-        return UNWIRED;
+        return new EngineModelInspector();
     }
 
     @Bean
     DatasetInspector datasetInspector() {
-        return UNWIRED;
+        return new EngineDatasetInspector();
     }
 }

@@ -45,6 +45,41 @@ class UploadApiTest extends ServiceTest {
     }
 
     @Test
+    void unsupportedOpsAre422WithOneEntryPerProblem() throws Exception {
+        byte[] onnx;
+        try (var in = getClass().getResourceAsStream("/service/unsupported_ops.onnx")) {
+            onnx = in.readAllBytes();
+        }
+        var res = newTenant().upload("/v1/models", "u.onnx", onnx);
+        assertThat(res.status()).isEqualTo(422);
+        var errors = new java.util.ArrayList<String>();
+        res.json().get("errors").forEach(e -> errors.add(e.get("field").stringValue() + " | " + e.get("message").stringValue()));
+        assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("node:einsum_0 | ").contains("Einsum"));
+        assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("node:topk_0 | ").contains("TopK"));
+    }
+
+    @Test
+    void datasetProblemsNameTheArray() throws Exception {
+        var api = newTenant();
+        byte[] missing = new io.qforge.support.Npz().floats("x_train", new long[] {4, 3}).labels("y_train", 0, 1, 0, 1)
+                .floats("x_test", new long[] {2, 3}).bytes();
+        var res = api.upload("/v1/datasets", "m.npz", missing);
+        assertThat(res.status()).isEqualTo(422);
+        assertThat(res.json().get("errors").get(0).get("field").stringValue()).isEqualTo("y_test");
+
+        byte[] mismatched = new io.qforge.support.Npz().floats("x_train", new long[] {4, 3}).labels("y_train", 0, 1, 0)
+                .floats("x_test", new long[] {2, 5}).labels("y_test", 0, -1).bytes();
+        var bad = api.upload("/v1/datasets", "b.npz", mismatched);
+        assertThat(bad.status()).isEqualTo(422);
+        var fields = new java.util.ArrayList<String>();
+        bad.json().get("errors").forEach(e -> fields.add(e.get("field").stringValue() + ": " + e.get("message").stringValue()));
+        assertThat(fields).containsExactlyInAnyOrder(
+                "y_train: y_train has 3 labels but x_train has 4 samples",
+                "x_test: x_test samples have shape [5] but x_train samples have shape [3]",
+                "y_test: y_test has a negative label (-1); labels are 0..classes-1");
+    }
+
+    @Test
     void tooLargeModelIs413() {
         byte[] big = new byte[1024 * 1024 + 1];
         Arrays.fill(big, (byte) 7);

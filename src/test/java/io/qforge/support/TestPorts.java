@@ -6,7 +6,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
-/** Test beans replacing the production ones: a hand-moved clock and test implementations of the engine ports. */
+/** Test beans replacing the production ones: a hand-moved clock and the scripted job engine (model and dataset inspection use the real engine). */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestPorts {
     @Bean
@@ -19,18 +19,6 @@ public class TestPorts {
     @Primary
     ScriptedEngine scriptedEngine() {
         return new ScriptedEngine();
-    }
-
-    @Bean
-    @Primary
-    OrtModelInspector ortModelInspector() {
-        return new OrtModelInspector();
-    }
-
-    @Bean
-    @Primary
-    NpzHeaders npzHeaders() {
-        return new NpzHeaders();
     }
 
 }
