@@ -118,7 +118,12 @@ class JobRunApiTest extends ServiceTest {
         var worker = new Thread(() -> workers.runOnce(queue, "w-cancel"));
         worker.start();
         assertThat(atStep.await(20, TimeUnit.SECONDS)).isTrue();
+        clock.advance(java.time.Duration.ofSeconds(10));
         var running = api.get("/v1/jobs/" + id).json();
+        // progress written at epoch 2 step 1 of 4: 0.10 + 0.80 * (1 + 1/4) / 3; ETA = elapsed * (1 - p) / p
+        double p = 0.10 + 0.80 * (1.25 / 3);
+        assertThat(running.get("percent").doubleValue()).isEqualTo(Math.round(p * 1000) / 10.0);
+        assertThat(running.get("etaSeconds").longValue()).isEqualTo(Math.round(10 * (1 - p) / p));
         assertThat(running.get("status").stringValue()).isEqualTo("RUNNING");
         assertThat(running.get("phase").stringValue()).isEqualTo("TRAINING");
         assertThat(running.get("epoch").intValue()).isEqualTo(2);
