@@ -1,0 +1,105 @@
+package io.qforge.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every {@code qforge.*} setting with its default (the README lists them). Durations take
+ * Spring's forms ({@code 30s}, {@code 5m}); sizes {@code 256MB}.
+ */
+@ConfigurationProperties("qforge")
+public class QforgeProperties {
+    private final Uploads uploads = new Uploads();
+    private final Workers workers = new Workers();
+    private final Embedded embedded = new Embedded();
+    private final Bootstrap bootstrap = new Bootstrap();
+
+    public Uploads getUploads() { return uploads; }
+    public Workers getWorkers() { return workers; }
+    public Embedded getEmbedded() { return embedded; }
+    public Bootstrap getBootstrap() { return bootstrap; }
+
+    /** Upload limits and the spool directory (uploads are streamed to a temp file there). */
+    public static class Uploads {
+        /** Largest accepted ONNX model. */
+        private DataSize maxModelSize = DataSize.ofMegabytes(256);
+        /** Largest accepted dataset file (PostgreSQL bytea holds at most 1 GB). */
+        private DataSize maxDatasetSize = DataSize.ofMegabytes(1000);
+        /** Where uploads are spooled while hashed and checked; default: the JVM temp dir. */
+        private Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+        public DataSize getMaxModelSize() { return maxModelSize; }
+        public void setMaxModelSize(DataSize v) { maxModelSize = v; }
+        public DataSize getMaxDatasetSize() { return maxDatasetSize; }
+        public void setMaxDatasetSize(DataSize v) { maxDatasetSize = v; }
+        public Path getTempDir() { return tempDir; }
+        public void setTempDir(Path v) { tempDir = v; }
+    }
+
+    /** The in-process worker pool and the queue's lease policy. */
+    public static class Workers {
+        /** Worker threads in this process (0 = this process only serves the API). */
+        private int count = 1;
+        /** The queue these workers claim from; jobs are submitted to it too. */
+        private String queue = "default";
+        /** How long an idle worker waits before looking for work again. */
+        private Duration pollInterval = Duration.ofSeconds(1);
+        /** A claimed job's lease; a heartbeat renews it. */
+        private Duration leaseDuration = Duration.ofSeconds(60);
+        /** How often a running job's worker renews its lease. */
+        private Duration heartbeatInterval = Duration.ofSeconds(15);
+        /** How often the reaper looks for expired leases (0 = never: tests run it by hand). */
+        private Duration reaperInterval = Duration.ofSeconds(15);
+        /** Claims a job may use; the reaper fails it after this many lost leases. */
+        private int maxAttempts = 3;
+
+        public int getCount() { return count; }
+        public void setCount(int v) { count = v; }
+        public String getQueue() { return queue; }
+        public void setQueue(String v) { queue = v; }
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration v) { pollInterval = v; }
+        public Duration getLeaseDuration() { return leaseDuration; }
+        public void setLeaseDuration(Duration v) { leaseDuration = v; }
+        public Duration getHeartbeatInterval() { return heartbeatInterval; }
+        public void setHeartbeatInterval(Duration v) { heartbeatInterval = v; }
+        public Duration getReaperInterval() { return reaperInterval; }
+        public void setReaperInterval(Duration v) { reaperInterval = v; }
+        public int getMaxAttempts() { return maxAttempts; }
+        public void setMaxAttempts(int v) { maxAttempts = v; }
+    }
+
+    /** The embedded PostgreSQL used when {@code spring.datasource.url} is not set. */
+    public static class Embedded {
+        /** PostgreSQL data directory; kept across restarts. */
+        private Path dataDir = Path.of("data", "pg");
+        /** TCP port; 0 picks a free one. */
+        private int port = 0;
+
+        public Path getDataDir() { return dataDir; }
+        public void setDataDir(Path v) { dataDir = v; }
+        public int getPort() { return port; }
+        public void setPort(int v) { port = v; }
+    }
+
+    /** How the first API key comes to exist. */
+    public static class Bootstrap {
+        /**
+         * With the embedded database and no API key at all, create tenant "default" with one key
+         * and print it once on standard output.
+         */
+        private boolean createKeyWhenEmpty = true;
+        /**
+         * Bearer token for {@code /v1/admin/**} (creating tenants and keys). Empty = the admin
+         * endpoints answer 404.
+         */
+        private String adminToken = "";
+
+        public boolean isCreateKeyWhenEmpty() { return createKeyWhenEmpty; }
+        public void setCreateKeyWhenEmpty(boolean v) { createKeyWhenEmpty = v; }
+        public String getAdminToken() { return adminToken; }
+        public void setAdminToken(String v) { adminToken = v; }
+    }
+}

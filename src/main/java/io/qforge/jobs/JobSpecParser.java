@@ -1,0 +1,169 @@
+package io.qforge.jobs;
+
+import io.qforge.api.FieldProblem;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads a job spec from JSON and checks every field before anything is queued: wrong types,
+ * out-of-range values, unknown enum names and unknown fields each give one {@link FieldProblem}
+ * naming the field ({@code spec.<name>}), the value and what is allowed (with a "did you mean"
+ * for near-miss names). Absent fields take {@link JobSpec#defaults()}.
+ */
+public final class JobSpecParser {
+    /** The parsed spec, or the problems (never both). */
+    public record Result(JobSpec spec, List<FieldProblem> problems) {}
+
+    private static final String[] FIELDS = {"weightBits", "activationBits", "weightGranularity", "activationSymmetry",
+            "observer", "calibrationBatches", "learnedRanges", "epochs", "learningRate", "schedule", "optimizer",
+            "momentum", "weightDecay", "batchSize", "freezeBatchNormAfterEpoch", "freezeObserversAfterEpoch", "seed"};
+
+    private final JsonNode node;
+    private final List<FieldProblem> problems = new ArrayList<>();
+
+    private JobSpecParser(JsonNode node) {
+        this.node = node;
+    }
+
+    public static Result parse(JsonNode spec) {
+        if (spec == null || spec.isNull() || spec.isMissingNode()) {
+            return new Result(JobSpec.defaults(), List.of());
+        }
+        if (!spec.isObject()) {
+            return new Result(null, List.of(new FieldProblem("spec", "must be a JSON object", spec.toString())));
+        }
+        return new JobSpecParser(spec).run();
+    }
+
+    private Result run() {
+        var d = JobSpec.defaults();
+        for (String name : node.propertyNames()) {
+            if (!Arrays.asList(FIELDS).contains(name)) {
+                problems.add(new FieldProblem("spec." + name, "is not a job spec field" + didYouMean(name, FIELDS), null));
+            }
+        }
+        int weightBits = integer("weightBits", d.weightBits(), 2, 8);
+        int activationBits = integer("activationBits", d.activationBits(), 2, 8);
+        var granularity = enumeration("weightGranularity", JobSpec.Granularity.class, d.weightGranularity());
+        var symmetry = enumeration("activationSymmetry", JobSpec.Symmetry.class, d.activationSymmetry());
+        var observer = enumeration("observer", JobSpec.Observer.class, d.observer());
+        int calibrationBatches = integer("calibrationBatches", d.calibrationBatches(), 1, 10_000);
+        boolean learnedRanges = bool("learnedRanges", d.learnedRanges());
+        int epochs = integer("epochs", d.epochs(), 0, 1000);
+        double learningRate = number("learningRate", d.learningRate(), v -> v > 0 && v <= 10, "0 < learningRate <= 10");
+        var schedule = enumeration("schedule", JobSpec.Schedule.class, d.schedule());
+        var optimizer = enumeration("optimizer", JobSpec.Optimizer.class, d.optimizer());
+        double momentum = number("momentum", d.momentum(), v -> v >= 0 && v < 1, "0 <= momentum < 1");
+        double weightDecay = number("weightDecay", d.weightDecay(), v -> v >= 0 && v < 1, "0 <= weightDecay < 1");
+        int batchSize = integer("batchSize", d.batchSize(), 1, 65_536);
+        int freezeBn = integer("freezeBatchNormAfterEpoch", d.freezeBatchNormAfterEpoch(), -1, 1000);
+        int freezeObs = integer("freezeObserversAfterEpoch", d.freezeObserversAfterEpoch(), -1, 1000);
+        long seed = longValue("seed", d.seed());
+        if (!problems.isEmpty()) {
+            return new Result(null, List.copyOf(problems));
+        }
+        return new Result(new JobSpec(weightBits, activationBits, granularity, symmetry, observer, calibrationBatches,
+                learnedRanges, epochs, learningRate, schedule, optimizer, momentum, weightDecay, batchSize, freezeBn,
+                freezeObs, seed), List.of());
+    }
+
+    private int integer(String field, int fallback, int min, int max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            problems.add(new FieldProblem("spec." + field, "must be an integer from " + min + " to " + max, value(v)));
+            return fallback;
+        }
+        int i = v.intValue();
+        if (i < min || i > max) {
+            problems.add(new FieldProblem("spec." + field, "must be from " + min + " to " + max + ", got " + i, i));
+        }
+        return i;
+    }
+
+    private long longValue(String field, long fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            problems.add(new FieldProblem("spec." + field, "must be an integer", value(v)));
+            return fallback;
+        }
+        return v.longValue();
+    }
+
+    private double number(String field, double fallback, java.util.function.DoublePredicate ok, String allowed) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isNumber()) {
+            problems.add(new FieldProblem("spec." + field, "must be a number (" + allowed + ")", value(v)));
+            return fallback;
+        }
+        double x = v.doubleValue();
+        if (!ok.test(x)) {
+            problems.add(new FieldProblem("spec." + field, "must satisfy " + allowed + ", got " + x, x));
+        }
+        return x;
+    }
+
+    private boolean bool(String field, boolean fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isBoolean()) {
+            problems.add(new FieldProblem("spec." + field, "must be true or false", value(v)));
+            return fallback;
+        }
+        return v.booleanValue();
+    }
+
+    private <E extends Enum<E>> E enumeration(String field, Class<E> type, E fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return fallback;
+        String[] names = Arrays.stream(type.getEnumConstants()).map(Enum::name).toArray(String[]::new);
+        if (v.isString()) {
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equals(v.stringValue())) return e;
+            }
+        }
+        String hint = v.isString() ? didYouMean(v.stringValue(), names) : "";
+        problems.add(new FieldProblem("spec." + field, "must be one of " + String.join(", ", names) + hint, value(v)));
+        return fallback;
+    }
+
+    private static Object value(JsonNode v) {
+        return v.isString() ? v.stringValue() : v.toString();
+    }
+
+    /** " (did you mean 'x'?)" when a candidate is within edit distance 3 (case-insensitive), else "". */
+    static String didYouMean(String given, String[] candidates) {
+        Map<String, Integer> distance = new LinkedHashMap<>();
+        for (String c : candidates) {
+            distance.put(c, levenshtein(given.toLowerCase(), c.toLowerCase()));
+        }
+        return distance.entrySet().stream().min(Comparator.comparingInt(Map.Entry::getValue))
+                .filter(e -> e.getValue() <= 3)
+                .map(e -> " (did you mean '" + e.getKey() + "'?)").orElse("");
+    }
+
+    private static int levenshtein(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+}

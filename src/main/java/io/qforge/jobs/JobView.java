@@ -1,0 +1,35 @@
+package io.qforge.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A job as {@code GET /v1/jobs/{id}} shows it: status, phase, epoch k/N and step, percent,
+ * the latest metrics, an ETA and the error if it failed.
+ *
+ * <p>ETA (seconds) = elapsed time of this attempt x (1 - p) / (p - p0), where p is the progress
+ * now and p0 the progress when this attempt started (a resumed job does not count the epochs it
+ * skipped as speed); null until 1% has been done in this attempt.
+ */
+public record JobView(UUID id, JobStatus status, JobPhase phase, UUID modelId, UUID datasetId, JsonNode spec,
+                      int attempts, Integer epoch, Integer totalEpochs, Integer step, Integer stepsPerEpoch,
+                      double percent, JsonNode metrics, Long etaSeconds, boolean cancelRequested, String error,
+                      OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt) {
+
+    static JobView of(Job j, JsonMapper json, Clock clock) {
+        Long eta = null;
+        double done = j.progress() - j.claimProgress();
+        if (j.status() == JobStatus.RUNNING && j.startedAt() != null && done >= 0.01) {
+            double elapsed = Duration.between(j.startedAt(), OffsetDateTime.now(clock)).toMillis() / 1000.0;
+            eta = Math.round(elapsed * (1 - j.progress()) / done);
+        }
+        return new JobView(j.id(), j.status(), j.phase(), j.modelId(), j.datasetId(), json.readTree(j.specJson()),
+                j.attempts(), j.epoch(), j.totalEpochs(), j.step(), j.stepsPerEpoch(),
+                Math.round(j.progress() * 1000) / 10.0, j.metricsJson() == null ? null : json.readTree(j.metricsJson()),
+                eta, j.cancelRequested(), j.error(), j.createdAt(), j.startedAt(), j.finishedAt());
+    }
+}

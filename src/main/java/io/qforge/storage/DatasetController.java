@@ -1,0 +1,68 @@
+package io.qforge.storage;
+
+import io.qforge.api.ApiException;
+import io.qforge.storage.DatasetStore.StoredDataset;
+import io.qforge.tenants.Tenant;
+import java.io.IOException;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/** {@code /v1/datasets}: upload (multipart .npz), list, get, delete — all within the caller's tenant. */
+@RestController
+public class DatasetController {
+    private final Uploads uploads;
+    private final DatasetStore datasets;
+
+    public DatasetController(Uploads uploads, DatasetStore datasets) {
+        this.uploads = uploads;
+        this.datasets = datasets;
+    }
+
+    public record DatasetView(UUID id, String name, String format, String sha256, long size, OffsetDateTime createdAt,
+                              List<DatasetSummary.ArrayInfo> arrays, List<Long> sampleShape, int classes,
+                              long trainSamples, long testSamples) {
+        static DatasetView of(StoredDataset d) {
+            var s = d.summary();
+            return new DatasetView(d.id(), d.name(), d.format(), d.sha256(), d.size(), d.createdAt(), s.arrays(),
+                    s.sampleShape(), s.classes(), s.trainSamples(), s.testSamples());
+        }
+    }
+
+    @PostMapping(path = "/v1/datasets", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<DatasetView> upload(Tenant tenant, @RequestPart("file") MultipartFile file,
+            @RequestParam(name = "name", required = false) String name) throws IOException {
+        var stored = uploads.uploadDataset(tenant.id(), file, name);
+        return ResponseEntity.created(URI.create("/v1/datasets/" + stored.id())).body(DatasetView.of(stored));
+    }
+
+    @GetMapping("/v1/datasets")
+    Page<DatasetView> list(Tenant tenant, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "20") int size) {
+        Page.check(page, size);
+        return new Page<>(datasets.list(tenant.id(), page, size).stream().map(DatasetView::of).toList(), page, size,
+                datasets.count(tenant.id()));
+    }
+
+    @GetMapping("/v1/datasets/{id}")
+    DatasetView get(Tenant tenant, @PathVariable UUID id) {
+        return DatasetView.of(datasets.find(tenant.id(), id).orElseThrow(() -> ApiException.notFound("Dataset", id)));
+    }
+
+    @DeleteMapping("/v1/datasets/{id}")
+    ResponseEntity<Void> delete(Tenant tenant, @PathVariable UUID id) {
+        uploads.deleteDataset(tenant.id(), id);
+        return ResponseEntity.noContent().build();
+    }
+}
