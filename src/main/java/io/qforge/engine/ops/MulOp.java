@@ -1,0 +1,38 @@
+package io.qforge.engine.ops;
+
+import io.qforge.engine.graph.Node;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * ONNX Mul with numpy broadcasting: {@code Y = A * B}. Backward: {@code dA = G * B},
+ * {@code dB = G * A}, each summed over the dimensions along which that input was broadcast.
+ * Trainable inputs: 0 and 1 (an initializer operand, e.g. a learned scale).
+ */
+final class MulOp implements Op {
+    private final Node node;
+
+    MulOp(Node node) {
+        this.node = node;
+    }
+
+    @Override
+    public INDArray[] forward(INDArray[] inputs, OpContext ctx) {
+        Broadcasting.shape(inputs[0].shape(), inputs[1].shape(), "Mul '" + node.name() + "'");
+        return new INDArray[] {CustomOps.exec("multiply", inputs[0], inputs[1])[0]};
+    }
+
+    @Override
+    public INDArray[] backward(INDArray[] inputs, INDArray[] outputs, INDArray[] gradOutputs, OpContext ctx) {
+        INDArray g = gradOutputs[0];
+        INDArray a = inputs[0];
+        INDArray b = inputs[1];
+        INDArray da = Broadcasting.reduceTo(CustomOps.exec("multiply", g, b)[0], a.shape());
+        INDArray db = Broadcasting.reduceTo(CustomOps.exec("multiply", g, a)[0], b.shape());
+        return new INDArray[] {da, db};
+    }
+
+    @Override
+    public int[] trainableInputs() {
+        return new int[] {0, 1};
+    }
+}
