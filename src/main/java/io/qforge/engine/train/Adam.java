@@ -36,7 +36,7 @@ public final class Adam implements Optimizer {
             if (weightDecay != 0) {
                 g = g.add(p.mul(weightDecay));
             }
-            INDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> Nd4j.getWorkspaceManager().scopeOutOfWorkspaces(
+            INDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> Workspaces.detached(
                     () -> new INDArray[] {Nd4j.zeros(p.dataType(), p.shape()), Nd4j.zeros(p.dataType(), p.shape())}));
             mv[0].muli(beta1).addi(g.mul(1 - beta1));
             mv[1].muli(beta2).addi(g.mul(g).muli(1 - beta2));

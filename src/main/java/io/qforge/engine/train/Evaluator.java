@@ -38,7 +38,7 @@ public final class Evaluator {
                 if (out == null) {
                     long[] shape = yb.shape().clone();
                     shape[0] = n;
-                    out = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces(() -> Nd4j.create(yb.dataType(), shape));
+                    out = Workspaces.detached(() -> Nd4j.create(yb.dataType(), shape));
                 }
                 out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(row, row + idx.length)).assign(yb);
                 row += idx.length;

@@ -29,7 +29,7 @@ public final class Sgd implements Optimizer {
             }
             if (momentum != 0) {
                 INDArray v = velocity.computeIfAbsent(e.getKey(),
-                        k -> Nd4j.getWorkspaceManager().scopeOutOfWorkspaces(() -> Nd4j.zeros(p.dataType(), p.shape())));
+                        k -> Workspaces.detached(() -> Nd4j.zeros(p.dataType(), p.shape())));
                 v.muli(momentum).addi(g);
                 g = v;
             }

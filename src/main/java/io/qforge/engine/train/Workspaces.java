@@ -26,6 +26,13 @@ public final class Workspaces {
     private Workspaces() {
     }
 
+    /** Runs {@code s} with no workspace active: what it allocates outlives every step. */
+    public static <T> T detached(java.util.function.Supplier<T> s) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return s.get();
+        }
+    }
+
     public static MemoryWorkspace step(String id) {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, id);
     }
