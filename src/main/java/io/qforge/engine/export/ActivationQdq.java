@@ -2,7 +2,6 @@ package io.qforge.engine.export;
 
 import io.qforge.engine.convert.IntLayer;
 import io.qforge.engine.convert.IntModel;
-import io.qforge.engine.graph.ElementType;
 import io.qforge.engine.onnx.OnnxModelBuilder;
 import io.qforge.engine.quant.QuantParams;
 import java.util.HashMap;
@@ -13,13 +12,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Writes the QuantizeLinear / DequantizeLinear pairs of activation tensors: exactly one
  * QuantizeLinear per tensor (plus the clamp of {@link ClampStyle} when needed) and one
- * DequantizeLinear per consumer, all with constant scalar float32 scales and int8 zero points
- * (initializers shared between equal encodings, so shape-only ops see identical values on both
- * sides).
+ * DequantizeLinear per consumer, all with constant scalar float32 scales and 8-bit zero points of
+ * the {@link ActivationType} (initializers shared between equal encodings, so shape-only ops see
+ * identical values on both sides).
  *
- * <p>int8 quantization in opset 13: {@code q = sat_[-128,127](rint(x / s) + z)}. An encoding with
- * {@code [qmin, qmax]} narrower than int8 (b < 8 bits, or the narrow symmetric range) and a fused
- * clip are restricted further as {@link ClampStyle} says, so the exported model computes
+ * <p>8-bit quantization in opset 13 saturates to the container: {@code q = sat(rint(x / s) + z)}
+ * over [-128, 127] (int8) or, equivalently after the shift of {@link ActivationType#UINT8}, over
+ * [0, 255]. The arithmetic here is on signed values. An encoding with {@code [qmin, qmax]} narrower
+ * than [-128, 127] (b < 8 bits, or the narrow symmetric range) and a fused clip are restricted
+ * further as {@link ClampStyle} says, so the exported model computes
  * {@code clamp(rint(clip(x) / s) + z, qmin, qmax)}, the b-bit semantics.
  */
 final class ActivationQdq {
@@ -30,16 +31,18 @@ final class ActivationQdq {
     private final OnnxModelBuilder b;
     private final IntModel model;
     private final ClampStyle style;
+    private final ActivationType type;
     private final Map<String, String> quantized = new HashMap<>();
     private final Map<String, String> constants = new HashMap<>();
 
-    ActivationQdq(OnnxModelBuilder b, IntModel model, ClampStyle style) {
+    ActivationQdq(OnnxModelBuilder b, IntModel model, ClampStyle style, ActivationType type) {
         this.b = b;
         this.model = model;
         this.style = style;
+        this.type = type;
     }
 
-    /** The int8 encoding of an activation tensor, checked to fit opset-13 QuantizeLinear. */
+    /** The encoding of an activation tensor, checked to fit an 8-bit opset-13 QuantizeLinear. */
     QuantParams encoding(String tensor) {
         QuantParams p = model.encoding(tensor);
         if (p.channels() != 1) {
@@ -83,19 +86,20 @@ final class ActivationQdq {
         String q = b.uniqueName(tensor + "_quantized");
         b.node(b.uniqueName(tensor + "_QuantizeLinear"), "QuantizeLinear", List.of(x, scale(s), zeroPoint(z)),
                 List.of(q), Map.of());
-        if (!saturationSuffices && style == ClampStyle.INT8_AFTER_QUANTIZE) {
+        if (!saturationSuffices && style == ClampStyle.INTEGER_AFTER_QUANTIZE) {
             String clamped = b.uniqueName(tensor + "_quantized_clamped");
-            b.node(b.uniqueName(tensor + "_Clip_int8"), "Clip", List.of(q, int8(lo), int8(hi)), List.of(clamped),
+            b.node(b.uniqueName(tensor + "_Clip_integer"), "Clip", List.of(q, intConst(lo), intConst(hi)), List.of(clamped),
                     Map.of());
             q = clamped;
         }
         quantized.put(tensor, q);
     }
 
-    /** A new DequantizeLinear of {@code tensor}'s int8 value (one per consumer); returns its float output. */
+    /** A new DequantizeLinear of {@code tensor}'s quantized value (one per consumer); returns its float output. */
     String dequantize(String tensor) {
         return dequantize(tensor, b.uniqueName(tensor + "_dequantized"));
     }
+
 
     /** As {@link #dequantize(String)}, writing to the float tensor {@code y}. */
     String dequantize(String tensor, String y) {
@@ -143,18 +147,22 @@ final class ActivationQdq {
         });
     }
 
+    /** The zero point {@code z} (signed) stored in the activation type. */
     private String zeroPoint(int z) {
-        return constants.computeIfAbsent("zp:" + z, k -> {
-            String n = b.uniqueName("zero_point_" + z);
-            b.initializer(n, OnnxModelBuilder.scalar(ElementType.INT8, z));
+        int v = type.stored(z);
+        return constants.computeIfAbsent("zp:" + v, k -> {
+            String n = b.uniqueName("zero_point_" + v);
+            b.initializer(n, OnnxModelBuilder.scalar(type.elementType(), v));
             return n;
         });
     }
 
-    private String int8(int v) {
-        return constants.computeIfAbsent("int8:" + v, k -> {
-            String n = b.uniqueName("int8_" + v);
-            b.initializer(n, OnnxModelBuilder.scalar(ElementType.INT8, v));
+    /** A Clip bound: the signed integer {@code q} stored in the activation type. */
+    private String intConst(int q) {
+        int v = type.stored(q);
+        return constants.computeIfAbsent("bound:" + v, k -> {
+            String n = b.uniqueName("clip_" + type.name().toLowerCase() + "_" + v);
+            b.initializer(n, OnnxModelBuilder.scalar(type.elementType(), v));
             return n;
         });
     }

@@ -2,7 +2,7 @@ package io.qforge.engine.export;
 
 /**
  * How the exported model restricts an activation to a range that opset-13 QuantizeLinear's int8
- * saturation ([-128, 127]) does not give by itself: a fused ReLU/ReLU6 whose bound is not already
+ * saturation (int8 [-128, 127], or uint8 [0, 255] shifted) does not give by itself: a fused ReLU/ReLU6 whose bound is not already
  * the saturation bound, and an integer range narrower than int8 (bits < 8, or the narrow symmetric
  * range [-127, 127]).
  *
@@ -21,9 +21,9 @@ public enum ClampStyle {
      */
     FLOAT_BEFORE_QUANTIZE,
     /**
-     * An int8 Clip after QuantizeLinear to {@code [max(qmin, Q(a)), min(qmax, Q(b))]} (int8 min/max
-     * initializers). The producing node keeps its integer kernel; the clamp runs as a separate
-     * int8 Clip.
+     * An integer Clip after QuantizeLinear to {@code [max(qmin, Q(a)), min(qmax, Q(b))]} (min/max
+     * initializers of the activation type, {@link ActivationType}). The producing node keeps its
+     * integer kernel; the clamp runs as a separate 8-bit Clip.
      */
-    INT8_AFTER_QUANTIZE
+    INTEGER_AFTER_QUANTIZE
 }

@@ -37,7 +37,7 @@ final class QdqGraph {
         this.options = options;
         this.b = new OnnxModelBuilder(m.name()).options(options.model());
         this.names = ExportNames.of(m);
-        this.act = new ActivationQdq(b, m, options.clamp());
+        this.act = new ActivationQdq(b, m, options.clamp(), options.activations());
     }
 
     ModelProto build() {
