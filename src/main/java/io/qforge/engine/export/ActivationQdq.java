@@ -61,6 +61,15 @@ final class ActivationQdq {
      * the fused {@code clip} first; afterwards {@link #dequantize(String)} of {@code tensor} reads it.
      */
     void quantize(String tensor, String floatName, IntLayer.Clip clip) {
+        quantize(tensor, floatName, clip, false);
+    }
+
+    /**
+     * As {@link #quantize(String, String, IntLayer.Clip)}; {@code valuesInRange} says that every
+     * value is already one of the encoding's representable values (the output of a max pool,
+     * reshape or flatten of a tensor with the same encoding), so no range clamp is needed.
+     */
+    void quantize(String tensor, String floatName, IntLayer.Clip clip, boolean valuesInRange) {
         if (quantized.containsKey(tensor)) {
             throw new IllegalArgumentException("tensor '" + tensor + "' is produced twice");
         }
@@ -73,7 +82,7 @@ final class ActivationQdq {
             throw new IllegalArgumentException("activation '" + tensor + "': the clip [" + clip.min() + ", "
                     + clip.max() + "] does not intersect the representable range [" + p.min(0) + ", " + p.max(0) + "]");
         }
-        boolean saturationSuffices = lo == INT8_MIN && hi == INT8_MAX;
+        boolean saturationSuffices = lo == INT8_MIN && hi == INT8_MAX || valuesInRange && clip.isNone();
         String x = floatName;
         if (saturationSuffices) {
             x = clip.isNone() ? x : floatClip(x, clip.min(), clip.max());

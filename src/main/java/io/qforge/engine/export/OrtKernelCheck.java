@@ -25,8 +25,16 @@ public final class OrtKernelCheck {
     private OrtKernelCheck() {
     }
 
-    /** Op counts of {@code model} as exported and as optimized by ONNX Runtime. */
+    /** Op counts of {@code model} as exported and as optimized by ONNX Runtime with default session options. */
     public static KernelReport check(byte[] model) {
+        return check(model, Map.of());
+    }
+
+    /**
+     * As {@link #check(byte[])} with extra session config entries, e.g.
+     * {@code session.qdqisint8allowed=1} (keep int8 Q/DQ instead of rewriting them to uint8).
+     */
+    public static KernelReport check(byte[] model, Map<String, String> sessionConfig) {
         ModelProto source = parse(model, "the exported model");
         Path file = null;
         try {
@@ -35,6 +43,9 @@ public final class OrtKernelCheck {
             try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
                 opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 opts.setOptimizedModelFilePath(file.toString());
+                for (Map.Entry<String, String> e : sessionConfig.entrySet()) {
+                    opts.addConfigEntry(e.getKey(), e.getValue());
+                }
                 try (OrtSession ignored = env.createSession(model, opts)) {
                     // creating the session optimizes the graph and writes it to `file`
                 }

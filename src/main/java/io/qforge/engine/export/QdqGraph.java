@@ -127,7 +127,10 @@ final class QdqGraph {
                     + l.getClass().getSimpleName());
         }
         shapes.put(l.output(), shape(out));
-        act.quantize(l.output(), out, clip);
+        boolean valueSubset = l instanceof IntLayer.MaxPool || l instanceof IntLayer.Reshape
+                || l instanceof IntLayer.Flatten;
+        act.quantize(l.output(), out, clip,
+                valueSubset && m.encoding(l.inputs().get(0)).equals(m.encoding(l.output())));
     }
 
     private void conv(IntLayer.Conv c, String out) {
