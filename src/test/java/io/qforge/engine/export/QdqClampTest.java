@@ -6,7 +6,13 @@ import io.qforge.engine.convert.IntLayer;
 import io.qforge.engine.convert.IntModel;
 import io.qforge.engine.quant.QuantParams;
 import io.qforge.engine.quant.QuantPrimitives;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.qforge.engine.onnx.OnnxImporter;
+import java.util.HashMap;
 import java.util.Map;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +34,39 @@ class QdqClampTest {
         // and flatten reuse conv1's already clamped values and need none
         assertThat(r.kernels().source("Clip")).isEqualTo(4);
         assertThat(r.kernels().optimized("Clip")).isEqualTo(4);
+    }
+
+    @Test
+    void withoutTheIntegerClampsTheExportWouldNotHaveFourBitSemantics() {
+        IntModel m = QdqExporterTest.lenet(4, 4, false).build(false, null);
+        T x = OrtRun.random(21, 2.0, 32, 1, 8, 8);
+        QdqCheck.Result r = QdqCheck.run("lenet W4A4, wide input", m, x);
+        byte[] stripped = withoutClips(r.model());
+        T ref = QdqReference.run(m, x);
+        double lsb = (float) m.encoding(m.quantizedOutput()).scale(0);
+        double within = QdqCheck.fraction(ref, OrtRun.run(stripped, x, OptLevel.NO_OPT), 1.0001 * lsb);
+        System.out.printf("[qdq] W4A4 without clamps: %.3f of values within 1 LSB of the 4-bit reference%n", within);
+        assertThat(within).isLessThan(0.9);
+    }
+
+    /** The model with every Clip node removed (its consumers read the Clip's input). */
+    static byte[] withoutClips(byte[] model) {
+        ModelProto mp = OnnxImporter.parse(model);
+        Map<String, String> bypass = new HashMap<>();
+        for (NodeProto n : mp.getGraph().getNodeList()) {
+            if (n.getOpType().equals("Clip")) {
+                bypass.put(n.getOutput(0), n.getInput(0));
+            }
+        }
+        GraphProto.Builder g = mp.getGraph().toBuilder().clearNode();
+        for (NodeProto n : mp.getGraph().getNodeList()) {
+            if (!n.getOpType().equals("Clip")) {
+                NodeProto.Builder nb = n.toBuilder().clearInput();
+                n.getInputList().forEach(i -> nb.addInput(bypass.getOrDefault(i, i)));
+                g.addNode(nb);
+            }
+        }
+        return mp.toBuilder().setGraph(g).build().toByteArray();
     }
 
     @Test
