@@ -104,15 +104,18 @@ class QdqExporterTest {
 
     @Test
     void averagePool() {
-        T calib = OrtRun.random(4, 1.0, 16, 1, 8, 8);
-        Net n = new Net("avg", "x", new long[] {-1, 1, 8, 8}, calib, 8, 8, 6);
-        String c = n.conv("conv", "x", 4, 3, 1, 1, 1, IntLayer.Clip.RELU);
-        String p = n.avgPool("avg", c, 3, 2, 1, false);
-        n.gemm("fc", n.flatten("flat", p), 4, IntLayer.Clip.NONE);
-        KernelReport k = QdqCheck.run("avgpool", n.build(false, null), OrtRun.random(10, 1.0, 24, 1, 8, 8)).kernels();
-        assertThat(k.usesIntegerKernels()).as(k.toString()).isTrue();
-        assertThat(k.optimized("QLinearAveragePool")).isEqualTo(1);
-        assertThat(k.optimized("AveragePool")).isZero();
+        for (boolean countIncludePad : new boolean[] {false, true}) {
+            T calib = OrtRun.random(4, 1.0, 16, 1, 8, 8);
+            Net n = new Net("avg", "x", new long[] {-1, 1, 8, 8}, calib, 8, 8, 6);
+            String c = n.conv("conv", "x", 4, 3, 1, 1, 1, IntLayer.Clip.RELU);
+            String p = n.avgPool("avg", c, 3, 2, 1, countIncludePad);
+            n.gemm("fc", n.flatten("flat", p), 4, IntLayer.Clip.NONE);
+            KernelReport k = QdqCheck.run("avgpool count_include_pad=" + countIncludePad, n.build(false, null),
+                    OrtRun.random(10, 1.0, 24, 1, 8, 8)).kernels();
+            assertThat(k.usesIntegerKernels()).as(k.toString()).isTrue();
+            assertThat(k.optimized("QLinearAveragePool")).isEqualTo(1);
+            assertThat(k.optimized("AveragePool")).isZero();
+        }
     }
 
     @Test
