@@ -7,6 +7,7 @@ import io.qforge.engine.quant.QatModel;
 import io.qforge.engine.quant.QuantParams;
 import io.qforge.engine.quant.QuantPrimitives;
 import io.qforge.engine.quant.QuantUnit;
+import io.qforge.engine.quant.Symmetry;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,6 +28,10 @@ final class LinearLayers {
     IntLayer layer(QuantUnit.Linear u) {
         Node op = u.op();
         QuantParams wp = model.params(u.weight());
+        if (wp.symmetry() != Symmetry.SYMMETRIC) {
+            throw new ConversionException("node '" + op.name() + "': weight '" + u.weight() + "' has asymmetric params;"
+                    + " integer layers need symmetric weights (zero point 0)");
+        }
         double sIn = model.params(model.plan().encodingSources().get(u.input())).scale(0);
         IntLayer.Clip clip = Activations.clip(g, u.activation());
         if (op.opType().equals("Conv")) {

@@ -35,7 +35,6 @@ final class QatGraphBuilder {
     static final String FOLDED = ":folded";
     static final String SCALE = ":scale";
 
-    private final Graph fp32;
     private final QuantizationPlan plan;
     private final boolean lsq;
     private final boolean perChannelWeights;
@@ -47,7 +46,6 @@ final class QatGraphBuilder {
     private final Map<String, String> lsqScales = new LinkedHashMap<>();
 
     private QatGraphBuilder(Graph fp32, QuantizationPlan plan, QuantConfig cfg) {
-        this.fp32 = fp32;
         this.plan = plan;
         this.lsq = cfg.learnedRanges();
         this.perChannelWeights = cfg.weightGranularity() == Granularity.PER_CHANNEL;

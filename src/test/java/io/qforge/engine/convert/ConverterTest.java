@@ -12,6 +12,8 @@ import io.qforge.engine.graph.Node;
 import io.qforge.engine.graph.ShapeInference;
 import io.qforge.engine.graph.ValueInfo;
 import io.qforge.engine.quant.Calibrator;
+import io.qforge.engine.quant.Granularity;
+import io.qforge.engine.quant.Symmetry;
 import io.qforge.engine.quant.QatModel;
 import io.qforge.engine.quant.QuantConfig;
 import io.qforge.engine.quant.QuantParams;
@@ -150,6 +152,25 @@ class ConverterTest {
 
     private static INDArray dequant(INDArray q, QuantParams p) {
         return QuantPrimitives.dequantize(q, p, DataType.FLOAT);
+    }
+
+    @Test
+    void perTensorWeightsConvertWithOneScaleAndAsymmetricWeightsAreRefused() {
+        Dataset data = Fixtures.MLP.data();
+        QatModel m = QatModel.prepare(Fixtures.MLP.graph(),
+                QuantConfig.builder().weightGranularity(Granularity.PER_TENSOR).build());
+        Calibrator.calibrate(m, data.xTrain(), 64, 2);
+        IntModel im = IntModelConverter.convert(m);
+        assertThat(im.layers()).filteredOn(l -> l instanceof IntLayer.Gemm).allSatisfy(l -> {
+            IntLayer.Gemm g = (IntLayer.Gemm) l;
+            assertThat(g.weightParams().axis()).isEqualTo(QuantParams.PER_TENSOR_AXIS);
+            assertThat((long) g.bias().length).isEqualTo(g.weight().size(0));
+        });
+        QatModel asym = QatModel.prepare(Fixtures.MLP.graph(),
+                QuantConfig.builder().weightSymmetry(Symmetry.ASYMMETRIC).build());
+        Calibrator.calibrate(asym, data.xTrain(), 64, 2);
+        assertThatThrownBy(() -> IntModelConverter.convert(asym)).isInstanceOf(ConversionException.class)
+                .hasMessageContaining("'/fc1/Gemm'").hasMessageContaining("asymmetric");
     }
 
     @Test
