@@ -46,6 +46,7 @@ public final class Trainer {
         for (int epoch = firstEpoch; epoch < cfg.epochs(); epoch++) {
             boolean bnFrozen = cfg.freezeBatchNormAfterEpoch() >= 0 && epoch >= cfg.freezeBatchNormAfterEpoch();
             List<int[]> batches = Batches.shuffled(n, cfg.batchSize(), cfg.seed(), epoch);
+            listener.onEpochStart(epoch);
             double lossSum = 0;
             long correct = 0;
             long seen = 0;

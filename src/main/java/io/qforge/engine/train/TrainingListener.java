@@ -1,7 +1,11 @@
 package io.qforge.engine.train;
 
-/** Progress callbacks of {@link Trainer}; both default to doing nothing. */
+/** Progress callbacks of {@link Trainer}; all default to doing nothing. */
 public interface TrainingListener {
+
+    /** Before the first step of each epoch (0-based); QAT flips its observer switches here. */
+    default void onEpochStart(int epoch) {
+    }
 
     /**
      * After each optimizer step.

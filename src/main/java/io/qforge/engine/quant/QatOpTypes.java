@@ -1,0 +1,23 @@
+package io.qforge.engine.quant;
+
+/**
+ * Node types the QAT rewrite ({@link QatModel#prepare}) inserts into a graph. They are not ONNX
+ * ops: {@link QatModel#opFactory()} resolves them, and the converter turns the graph back into
+ * an {@link io.qforge.engine.convert.IntModel}.
+ */
+public final class QatOpTypes {
+    /** Fake quantization with observer-chosen params: inputs {@code [x]}, attribute {@link #ATTR_QUANTIZER}. */
+    public static final String FAKE_QUANT = "qforge.FakeQuant";
+    /** Fake quantization with a learned step size: inputs {@code [x, scale]}, attribute {@link #ATTR_QUANTIZER}. */
+    public static final String LSQ_FAKE_QUANT = "qforge.LsqFakeQuant";
+    /**
+     * BatchNorm fold factor: inputs {@code [gamma, running_var]}, attribute {@code epsilon};
+     * outputs {@code f = gamma / sqrt(var + eps)} as [C,1,1,1] and {@code 1/f} as [1,C,1,1].
+     */
+    public static final String BN_FOLD_FACTOR = "qforge.BnFoldFactor";
+    /** Attribute of the fake-quant nodes: the name of their {@link FakeQuantizer} (the quantized tensor). */
+    public static final String ATTR_QUANTIZER = "quantizer";
+
+    private QatOpTypes() {
+    }
+}
