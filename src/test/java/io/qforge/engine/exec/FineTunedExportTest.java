@@ -3,6 +3,7 @@ package io.qforge.engine.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qforge.engine.Fixtures;
+import io.qforge.engine.export.OrtRunner;
 import io.qforge.engine.data.Dataset;
 import io.qforge.engine.graph.Graph;
 import io.qforge.engine.onnx.OnnxExporter;

@@ -1,4 +1,4 @@
-package io.qforge.engine.exec;
+package io.qforge.engine.export;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -10,7 +10,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Runs ONNX bytes in ONNX Runtime (the reference nobody here wrote) on a float input. */
+/**
+ * Runs ONNX bytes in ONNX Runtime (the reference nobody here wrote) on a float input, with the
+ * session optimizations on (the default level, ALL), so QDQ groups run as integer kernels.
+ */
 public final class OrtRunner implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;

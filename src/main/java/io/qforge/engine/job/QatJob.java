@@ -1,0 +1,131 @@
+package io.qforge.engine.job;
+
+import io.qforge.engine.convert.IntModel;
+import io.qforge.engine.convert.IntModelConverter;
+import io.qforge.engine.data.Dataset;
+import io.qforge.engine.data.DatasetValidator;
+import io.qforge.engine.exec.Executor;
+import io.qforge.engine.export.EncodingsJson;
+import io.qforge.engine.export.KernelReport;
+import io.qforge.engine.export.OrtKernelCheck;
+import io.qforge.engine.export.QdqExporter;
+import io.qforge.engine.graph.Graph;
+import io.qforge.engine.int8.IntExecutor;
+import io.qforge.engine.onnx.OnnxImporter;
+import io.qforge.engine.quant.Calibrator;
+import io.qforge.engine.quant.QatModel;
+import io.qforge.engine.quant.QatTrainer;
+import io.qforge.engine.train.EpochResult;
+import io.qforge.engine.train.Evaluator;
+import io.qforge.engine.train.Metrics;
+import io.qforge.engine.train.TrainResult;
+import io.qforge.engine.train.TrainingListener;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One whole QAT job, the engine's single entry point for the service: import, FP32 baseline, PTQ
+ * baseline (calibrate, simulate, convert, integer engine), QAT fine-tuning with a checkpoint per
+ * epoch, conversion to an integer model, evaluation by the simulation, the integer-only engine
+ * and ONNX Runtime on the exported file, export (QDQ ONNX + encodings JSON).
+ *
+ * <p>{@code stop} is polled between training steps and between phases; when it returns true the
+ * job ends with a {@link CancellationException}. Exceptions thrown by the listener propagate.
+ */
+public final class QatJob {
+    private final QatJobSpec spec;
+    private final JobListener listener;
+    private final BooleanSupplier stop;
+
+    private QatJob(QatJobSpec spec, JobListener listener, BooleanSupplier stop) {
+        this.spec = spec;
+        this.listener = listener;
+        this.stop = stop;
+    }
+
+    /**
+     * @param model      the FP32 ONNX file
+     * @param resumeFrom a state given earlier to {@link JobListener#checkpoint}, or null
+     */
+    public static JobResult run(byte[] model, Dataset data, QatJobSpec spec, JobListener listener,
+                                BooleanSupplier stop, byte[] resumeFrom) {
+        return new QatJob(spec, listener, stop).run(model, data, resumeFrom);
+    }
+
+    private JobResult run(byte[] modelBytes, Dataset data, byte[] resumeFrom) {
+        int bs = spec.evalBatchSize();
+        phase(JobPhase.LOADING);
+        Graph fp32 = OnnxImporter.load(modelBytes);
+        long[] outShape = fp32.shapes().get(fp32.outputs().get(0).name());
+        DatasetValidator.validate(data, fp32.inputs().get(0).shape(), (int) outShape[outShape.length - 1]);
+
+        phase(JobPhase.BASELINE);
+        Metrics fp32Metrics = Evaluator.evaluate(new Executor(fp32), data.xTest(), data.yTest(), bs);
+
+        phase(JobPhase.CALIBRATING);
+        QatModel ptq = calibrated(fp32, data);
+        Metrics ptqFake = Evaluator.evaluate(ptq.executor(), data.xTest(), data.yTest(), bs);
+        Metrics ptqInt8 = JobEvaluation.intMetrics(new IntExecutor(IntModelConverter.convert(ptq)), data, bs);
+        QatModel qat = calibrated(fp32, data);
+        int firstEpoch = resumeFrom == null ? 0 : QatCheckpoint.restore(qat, resumeFrom);
+
+        phase(JobPhase.TRAINING);
+        TrainResult trained = QatTrainer.fit(qat, data, spec.train(), firstEpoch, trainingListener(qat), stop);
+        if (trained.stopped()) {
+            throw new CancellationException("stopped during QAT training");
+        }
+
+        phase(JobPhase.CONVERTING);
+        IntModel intModel = IntModelConverter.convert(qat);
+        byte[] qdq = QdqExporter.toBytes(intModel);
+
+        phase(JobPhase.EVALUATING);
+        Metrics qatFake = Evaluator.evaluate(qat.executor(), data.xTest(), data.yTest(), bs);
+        IntExecutor int8 = new IntExecutor(intModel);
+        JobEvaluation eval = JobEvaluation.of(qat, intModel, int8, qdq, data, bs);
+
+        phase(JobPhase.EXPORTING);
+        KernelReport kernels = OrtKernelCheck.check(qdq);
+        List<JobReport.LayerError> layers = LayerErrors.of(qat, intModel, int8, data.xTrain(), bs);
+        JobReport report = new JobReport(fp32.name(), Records.toMap(spec.quant()), Records.toMap(spec.train()),
+                fp32Metrics, ptqFake, ptqInt8, qatFake, eval.int8(), eval.ort(), eval.agreement(),
+                new JobReport.Sizes(modelBytes.length, qdq.length), layers, kernels.optimizedOps(),
+                kernels.usesIntegerKernels(), trained.epochs());
+        return new JobResult(report, qdq, EncodingsJson.toJson(intModel));
+    }
+
+    private QatModel calibrated(Graph fp32, Dataset data) {
+        QatModel m = QatModel.prepare(fp32, spec.quant());
+        Calibrator.calibrate(m, data.xTrain(), spec.train().batchSize(), spec.quant().calibrationBatches());
+        checkStop();
+        return m;
+    }
+
+    private TrainingListener trainingListener(QatModel qat) {
+        int total = spec.train().epochs();
+        return new TrainingListener() {
+            @Override
+            public void onStep(int epoch, int step, int steps, double loss, double acc, double ips) {
+                listener.step(epoch, total, step, steps, loss, acc, ips);
+            }
+
+            @Override
+            public void onEpoch(EpochResult r) {
+                listener.epoch(r, total);
+                listener.checkpoint(r.epoch() + 1, QatCheckpoint.write(qat, r.epoch() + 1));
+            }
+        };
+    }
+
+    private void phase(JobPhase p) {
+        checkStop();
+        listener.phase(p);
+    }
+
+    private void checkStop() {
+        if (stop.getAsBoolean()) {
+            throw new CancellationException("stopped");
+        }
+    }
+}

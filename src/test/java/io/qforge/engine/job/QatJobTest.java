@@ -1,0 +1,130 @@
+package io.qforge.engine.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.qforge.engine.Fixtures;
+import io.qforge.engine.data.Dataset;
+import io.qforge.engine.export.OrtRunner;
+import io.qforge.engine.quant.QuantConfig;
+import io.qforge.engine.train.EpochResult;
+import io.qforge.engine.train.TrainConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class QatJobTest {
+
+    private static QatJobSpec spec(int epochs) {
+        TrainConfig train = TrainConfig.defaults().withEpochs(epochs).withBatchSize(32)
+                .withOptimizer(TrainConfig.OptimizerKind.ADAM, 1e-4);
+        return new QatJobSpec(QuantConfig.defaults(), train, 256);
+    }
+
+    static List<Fixtures.Model> models() {
+        return Fixtures.all();
+    }
+
+    /**
+     * Item 7 of the quantization issue on every fixture (PTQ, no training, W8A8): the fake-quant
+     * simulation, the integer engine and ONNX Runtime on the exported file agree.
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    void simulationIntegerEngineAndOnnxRuntimeAgree(Fixtures.Model model) {
+        JobResult r = QatJob.run(model.bytes(), model.data(), spec(0), JobListener.NONE, () -> false, null);
+        JobReport rep = r.report();
+        System.out.printf("%s: fp32 %.4f ptq %.4f int8 %.4f ort %.4f | sim~int8 %.4f int8~ort %.4f within1 %.4f | %d -> %d bytes%n",
+                model, rep.fp32().accuracy(), rep.qatFakeQuant().accuracy(), rep.qatInt8().accuracy(), rep.qatOrt().accuracy(),
+                rep.agreement().simulationVsInt8Top1(), rep.agreement().int8VsOrtTop1(), rep.agreement().int8VsOrtWithin1Lsb(),
+                rep.sizes().fp32Bytes(), rep.sizes().int8Bytes());
+        assertThat(rep.agreement().simulationVsInt8Top1()).isGreaterThanOrEqualTo(0.995);
+        assertThat(rep.agreement().int8VsOrtTop1()).isGreaterThanOrEqualTo(0.995);
+        assertThat(rep.agreement().int8VsOrtWithin1Lsb()).isGreaterThanOrEqualTo(0.99);
+        assertThat(rep.ortUsesIntegerKernels()).as("ORT kernels %s", rep.ortKernels()).isTrue();
+        assertThat(rep.layers()).isNotEmpty();
+    }
+
+    @Test
+    void aShortQatJobReportsEveryAccuracyAndItsArtifactRunsInOnnxRuntime() throws Exception {
+        Dataset data = Fixtures.RESNET.data();
+        List<JobPhase> phases = new ArrayList<>();
+        List<Integer> checkpoints = new ArrayList<>();
+        JobResult r = QatJob.run(Fixtures.RESNET.bytes(), data, spec(1), new JobListener() {
+            @Override
+            public void phase(JobPhase p) {
+                phases.add(p);
+            }
+
+            @Override
+            public void checkpoint(int epochsDone, byte[] state) {
+                checkpoints.add(epochsDone);
+                assertThat(state).isNotEmpty();
+            }
+        }, () -> false, null);
+        JobReport rep = r.report();
+        assertThat(phases).containsExactly(JobPhase.values());
+        assertThat(checkpoints).containsExactly(1);
+        assertThat(rep.epochs()).hasSize(1);
+        assertThat(rep.fp32().accuracy()).isGreaterThan(0.95);
+        assertThat(rep.qatFakeQuant().accuracy()).isGreaterThanOrEqualTo(rep.fp32().accuracy() - 0.02);
+        assertThat(Math.abs(rep.qatInt8().accuracy() - rep.qatOrt().accuracy())).isLessThanOrEqualTo(0.01);
+        assertThat(rep.sizes().ratio()).as("INT8 / FP32 file size").isLessThanOrEqualTo(0.3);
+        assertThat(rep.layers()).allSatisfy(l -> assertThat(l.sqnrDb() == null || l.sqnrDb() > 10).as(l.toString()).isTrue());
+        assertThat(r.encodingsJson()).contains("\"activation_encodings\"").contains("\"param_encodings\"");
+
+        // the artifact, run by ORT here, has the accuracy the report states
+        try (OrtRunner ort = new OrtRunner(r.int8Model())) {
+            INDArray out = ort.run(data.xTest());
+            INDArray pred = Nd4j.argMax(out, 1);
+            int ok = 0;
+            for (int i = 0; i < data.testSize(); i++) {
+                ok += pred.getInt(i) == data.yTest()[i] ? 1 : 0;
+            }
+            assertThat((double) ok / data.testSize()).isEqualTo(rep.qatOrt().accuracy());
+        }
+    }
+
+    @Test
+    void aResumedJobRunsOnlyTheRemainingEpochs() {
+        Fixtures.Model m = Fixtures.MLP;
+        byte[][] saved = new byte[1][];
+        QatJob.run(m.bytes(), m.data(), spec(2), new JobListener() {
+            @Override
+            public void checkpoint(int epochsDone, byte[] state) {
+                if (epochsDone == 1) {
+                    saved[0] = state;
+                }
+            }
+        }, () -> false, null);
+        assertThat(saved[0]).isNotNull();
+        List<Integer> epochs = new ArrayList<>();
+        JobResult resumed = QatJob.run(m.bytes(), m.data(), spec(2), new JobListener() {
+            @Override
+            public void epoch(EpochResult r, int total) {
+                epochs.add(r.epoch());
+            }
+        }, () -> false, saved[0]);
+        assertThat(epochs).containsExactly(1);
+        assertThat(resumed.report().epochs()).hasSize(1);
+    }
+
+    @Test
+    void aStopRequestEndsTheJobBetweenSteps() {
+        AtomicInteger steps = new AtomicInteger();
+        Fixtures.Model m = Fixtures.MLP;
+        assertThatThrownBy(() -> QatJob.run(m.bytes(), m.data(), spec(3), new JobListener() {
+            @Override
+            public void step(int epoch, int total, int step, int steps2, double loss, double acc, double ips) {
+                steps.incrementAndGet();
+            }
+        }, () -> steps.get() >= 2, null)).isInstanceOf(CancellationException.class);
+        assertThat(steps.get()).isEqualTo(2);
+    }
+}
