@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <li>{@link #function}: {@code q_out = quantize(f(dequantize(q_in)))} (Sigmoid), computed in
  *     float64 with round half to even and saturation to the output's b-bit range;</li>
  * <li>{@link #requantize}: {@code q_out = clamp(z_y + round((q_in - z_x) s_x / s_y))} with the
- *     fixed-point multiplier of {@code s_x / s_y} ({@link FixedPoint#multiplyRoundOnce}: one
- *     rounding, ties away from zero) -- integer arithmetic only (Concat inputs, shape-only layers
+ *     fixed-point multiplier of {@code s_x / s_y} ({@link FixedPoint#multiplyRoundHalfEven}: one
+ *     rounding, ties to even) -- integer arithmetic only (Concat inputs, shape-only layers
  *     whose output encoding differs from the input's).</li>
  * </ul>
  * ONNX Runtime's QLinearSigmoid builds its table in float32 and rounds half to even; values whose
@@ -58,7 +58,7 @@ public final class Int8Lut {
         int zy = out.zeroPoint(0);
         byte[] t = new byte[256];
         for (int q = -128; q <= 127; q++) {
-            int y = FixedPoint.multiplyRoundOnce(q - zx, m) + zy;
+            int y = FixedPoint.multiplyRoundHalfEven(q - zx, m) + zy;
             t[q + 128] = (byte) Math.max(out.qmin(), Math.min(out.qmax(), y));
         }
         return new Int8Lut(t);

@@ -9,11 +9,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * p   = (a_q - z_a) (b_q - z_b)                         (int32, |p| <= 255^2)
  * y_q = clamp(round(p * M) + z_y, lo, hi),   M = s_a s_b / s_y   (Q31 M0 and shift)
  * </pre>
- * {@code round(p * M)} is {@link FixedPoint#multiplyRoundOnce}: one rounding to nearest, ties away
- * from zero, of the exact 64-bit product {@code p * M0 / 2^(31 + shift)} -- the correctly rounded
- * value except on exact ties (gemmlowp's two-step rounding would add further 1 LSB errors within
+ * {@code round(p * M)} is {@link FixedPoint#multiplyRoundHalfEven}: one rounding to nearest, ties to
+ * even, of the exact 64-bit product {@code p * M0 / 2^(31 + shift)} -- the correctly rounded value
+ * up to M0's 2^-31 relative error (gemmlowp's two-step rounding would add 1 LSB errors within
  * {@code 2^-(shift+1)} of a tie). ONNX Runtime's QLinearMul computes {@code p * M} in float32 and
- * rounds half to even, so results can differ by 1 LSB on (near-)ties.
+ * rounds half to even, so results can differ by 1 LSB only where the two multipliers' rounding
+ * errors (2^-24 vs 2^-31 relative) straddle a tie.
  */
 public final class Int8Mul {
     private final int za;
@@ -36,7 +37,7 @@ public final class Int8Mul {
 
     /** One element. */
     public int apply(int aq, int bq) {
-        return range.apply(FixedPoint.multiplyRoundOnce((aq - za) * (bq - zb), m) + zy);
+        return range.apply(FixedPoint.multiplyRoundHalfEven((aq - za) * (bq - zb), m) + zy);
     }
 
     public INDArray forward(INDArray a, INDArray b) {

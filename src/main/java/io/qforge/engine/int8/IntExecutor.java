@@ -23,8 +23,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * float Softmax). In between, every tensor is INT8 and every layer integer-only:
  * <ul>
  * <li>Conv / Gemm: int8 x int8 products accumulated in int32 with the int32 bias, requantized per
- *     output channel with {@code M = s_x s_w[c] / s_y} as a Q31 {@code M0} and shift (gemmlowp:
- *     SaturatingRoundingDoublingHighMul then RoundingDivideByPOT, {@link Requantizer});</li>
+ *     output channel with {@code M = s_x s_w[c] / s_y} as a Q31 {@code M0} and shift
+ *     ({@link Requantizer}); by default one rounding of the exact 64-bit product, ties to even
+ *     ({@link RequantRounding#HALF_EVEN}); gemmlowp's two-step rounding on request
+ *     ({@link RequantRounding#GEMMLOWP}: 0.1-0.4% of 8-bit and 2-17% of 4-bit outputs off by one
+ *     from the correctly rounded value, see there);</li>
  * <li>fused Clip (ReLU, ReLU6, any {@code [min, max]}): an integer clamp ({@link ClampRange});</li>
  * <li>Add: TFLite's scheme, both inputs to a common 2^-20-fine scale, then requantized
  *     ({@link Int8Add}); numpy broadcasting;</li>
@@ -38,11 +41,16 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p><b>Where exact agreement with ONNX Runtime is impossible.</b> ORT's QLinear kernels
  * (QLinearConv, QLinearMatMul, QLinearAdd/Mul, QLinearAveragePool, QLinearSigmoid) requantize with a
- * float32 multiplier and round half to even; here the multiplier is a Q31 fixed-point number and
- * gemmlowp's rounding rounds ties up / away from zero (with two roundings for Conv/Gemm). Both are
- * within 1/2 LSB of the exact real value except near ties, so outputs agree within 1 LSB, and
- * exactly except on (near-)ties; a 1 LSB difference in an early layer can propagate, usually as at
- * most 1 LSB, into later layers.
+ * float32 multiplier (2^-24 relative error) and round half to even; here the multiplier is a Q31
+ * fixed-point number (2^-31). With {@link RequantRounding#HALF_EVEN} both round the same rule, so
+ * they can differ by 1 LSB only where {@code acc * M} lies within those multiplier errors of a tie.
+ * Further 1 LSB differences on (near-)ties, by design: {@link Int8Add} (TFLite's 2^-20 common
+ * scale and gemmlowp rounding), {@link Int8AveragePool} (one rounding, ties away from zero, where
+ * ORT rounds a float average half to even; exact ties occur when {@code s_x / (s_y count)} is a
+ * short binary fraction), Sigmoid tables (float64 here, float32 in ORT), and
+ * {@link RequantRounding#GEMMLOWP} when chosen. A 1 LSB difference in an early layer propagates:
+ * later layers then see slightly different inputs, so end-to-end exact agreement is lower than
+ * per-layer agreement (measured in IntExecutorTest).
  *
  * <p>Immutable after construction and safe to share between threads.
  */
@@ -56,12 +64,17 @@ public final class IntExecutor {
     private final QuantParams outputParams;
     private final int batchChunk;
 
+    /** {@link RequantRounding#HALF_EVEN} requantization, {@link #DEFAULT_BATCH_CHUNK}. */
     public IntExecutor(IntModel model) {
-        this(model, DEFAULT_BATCH_CHUNK);
+        this(model, RequantRounding.HALF_EVEN, DEFAULT_BATCH_CHUNK);
     }
 
-    /** @param batchChunk samples per pass in {@link #run} / {@link #quantizedOutput} (>= 1) */
-    public IntExecutor(IntModel model, int batchChunk) {
+    /**
+     * @param rounding   Conv/Gemm requantization rounding: {@link RequantRounding#HALF_EVEN} (default;
+     *                   agrees with QDQ / ONNX Runtime) or {@link RequantRounding#GEMMLOWP} (TFLite bit-exact)
+     * @param batchChunk samples per pass in {@link #run} / {@link #quantizedOutput} (>= 1)
+     */
+    public IntExecutor(IntModel model, RequantRounding rounding, int batchChunk) {
         if (batchChunk < 1) {
             throw new IllegalArgumentException("int executor: batchChunk " + batchChunk + " is not allowed (>= 1)");
         }
@@ -69,7 +82,7 @@ public final class IntExecutor {
         this.batchChunk = batchChunk;
         checkEncodings(model);
         checkOrder(model);
-        IntSteps factory = new IntSteps(model);
+        IntSteps factory = new IntSteps(model, rounding);
         List<IntStep> s = new ArrayList<>();
         for (IntLayer l : model.layers()) {
             s.add(factory.step(l));

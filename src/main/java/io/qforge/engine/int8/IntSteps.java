@@ -14,9 +14,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class IntSteps {
     private final IntModel model;
+    private final RequantRounding rounding;
 
-    IntSteps(IntModel model) {
+    IntSteps(IntModel model, RequantRounding rounding) {
         this.model = model;
+        this.rounding = rounding;
     }
 
     IntStep step(IntLayer layer) {
@@ -69,7 +71,7 @@ final class IntSteps {
         ConvGeometry g = geometry(kernel, c.strides(), c.pads(), c.dilations(), c.group(), c.name());
         ClampRange r = clamp(c.clip(), out, c);
         Requantizer rq = new Requantizer(FixedPointMultiplier.forScales(in.scale(0), wp.scales(), out.scale(0)),
-                out.zeroPoint(0), r.lo(), r.hi());
+                out.zeroPoint(0), r.lo(), r.hi(), rounding);
         Int8Conv2d conv = new Int8Conv2d(w, wp.zeroPoints(), c.bias(), g, in.zeroPoint(0), rq);
         return x -> conv.forward(x[0]);
     }
@@ -86,7 +88,7 @@ final class IntSteps {
         QuantParams in = in(gm.input());
         ClampRange r = clamp(gm.clip(), out, gm);
         Requantizer rq = new Requantizer(FixedPointMultiplier.forScales(in.scale(0), wp.scales(), out.scale(0)),
-                out.zeroPoint(0), r.lo(), r.hi());
+                out.zeroPoint(0), r.lo(), r.hi(), rounding);
         Int8Linear linear = new Int8Linear(w, wp.zeroPoints(), gm.bias(), in.zeroPoint(0), rq);
         long inFeatures = w.size(1);
         long outFeatures = w.size(0);
