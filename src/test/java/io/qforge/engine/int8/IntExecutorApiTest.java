@@ -58,6 +58,29 @@ class IntExecutorApiTest {
         assertThat(ex.quantizedOutput(x.castTo(DataType.DOUBLE))).isEqualTo(q);
     }
 
+    /** ND4J-NOTES' LeNet-ish (conv 1->32, conv 32->64, maxpool, dense 9216->128->10) on 300 28x28 inputs. */
+    @Test
+    void mnistSizedLenetBatchOf300RunsInAFewSeconds() {
+        Random rnd = new Random(21);
+        INDArray calib = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28);
+        IntModel m = new IntModelBuilder("lenet28", calib, 8, 8, 1)
+                .conv("c1", "input", 32, 3, 1, 0, 1, 1, IntLayer.Clip.RELU)
+                .conv("c2", "c1", 64, 3, 1, 0, 1, 1, IntLayer.Clip.RELU).maxPool("p", "c2", 2, 2)
+                .flatten("f", "p", 1).gemm("fc1", "f", 128, IntLayer.Clip.RELU).gemm("logits", "fc1", 10,
+                        IntLayer.Clip.NONE).build(1);
+        IntExecutor ex = new IntExecutor(m);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 300, 1, 28, 28);
+        ex.run(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16))); // warm-up
+        long s = System.nanoTime();
+        INDArray y = ex.run(x);
+        double ms = (System.nanoTime() - s) / 1e6;
+        System.out.printf("MEASURE int executor lenet28 (conv 1->32, 32->64, fc 9216->128->10) batch 300 (28x28):"
+                + " %.0f ms%n", ms);
+        assertThat(y.shape()).containsExactly(300, 10);
+        assertThat(ms).isLessThan(10_000);
+        assertThat(rnd).isNotNull();
+    }
+
     @Test
     void refusesBadInputsWithPreciseMessages() {
         Dataset d = TestIntModels.digits();
