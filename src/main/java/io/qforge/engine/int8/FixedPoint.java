@@ -74,4 +74,31 @@ public final class FixedPoint {
         long r = p < 0 ? -mag : mag;
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, r));
     }
+
+    /**
+     * {@code x * M} with a single rounding to nearest, <b>ties to even</b>, of the exact 64-bit
+     * product {@code p = x * M0} divided by {@code 2^t}, {@code t = 31 + shift} (>= 1), saturated
+     * to int32:
+     * <pre>
+     * q = p >> t  (floor);   r = p - (q << t)  in [0, 2^t);   half = 2^(t-1)
+     * q += (r > half || (r == half && q odd)) ? 1 : 0
+     * </pre>
+     * This is ONNX's {@code rint} applied to {@code x * M0 / 2^(31+shift)}: it differs from the exact
+     * {@code rint(x * M)} only through M0's own relative error (below 2^-31), i.e. when
+     * {@code x * M} lies within {@code |x| M 2^-31} of a tie. Integer arithmetic only.
+     */
+    public static int multiplyRoundHalfEven(int x, FixedPointMultiplier m) {
+        if (m.m0() == 0) {
+            return 0;
+        }
+        int t = 31 + m.shift();
+        long p = (long) x * m.m0();
+        long q = p >> t;
+        long r = p - (q << t);
+        long half = 1L << (t - 1);
+        if (r > half || (r == half && (q & 1) != 0)) {
+            q++;
+        }
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q));
+    }
 }

@@ -32,6 +32,11 @@ public final class Int8Add {
     private final int hi;
 
     public Int8Add(QuantParams a, QuantParams b, QuantParams out, FusedActivation activation) {
+        this(a, b, out, ClampRange.of(activation, out));
+    }
+
+    /** With an explicit output clamp (a general fused Clip, {@link ClampRange#of(double, double, QuantParams)}). */
+    public Int8Add(QuantParams a, QuantParams b, QuantParams out, ClampRange range) {
         double twiceMax = 2 * Math.max(a.scale(0), b.scale(0));
         this.za = a.zeroPoint(0);
         this.zb = b.zeroPoint(0);
@@ -39,9 +44,8 @@ public final class Int8Add {
         this.mb = FixedPointMultiplier.of(b.scale(0) / twiceMax);
         this.mOut = FixedPointMultiplier.of(twiceMax / ((1 << LEFT_SHIFT) * out.scale(0)));
         this.zy = out.zeroPoint(0);
-        int[] r = activation.clampRange(out.scale(0), zy, out.qmin(), out.qmax());
-        this.lo = r[0];
-        this.hi = r[1];
+        this.lo = range.lo();
+        this.hi = range.hi();
     }
 
     /** One element. */
@@ -64,5 +68,10 @@ public final class Int8Add {
             out[i] = (byte) apply(x[i], y[i]);
         }
         return Int8Arrays.int8(out, a.shape());
+    }
+
+    /** Like {@link #forward} but with numpy broadcasting ({@link Int8Broadcast}). */
+    public INDArray forwardBroadcast(INDArray a, INDArray b) {
+        return Int8Broadcast.apply(a, b, this::apply, "int8 add");
     }
 }

@@ -20,8 +20,14 @@ public final class Requantizer {
     private final int zeroPoint;
     private final int lo;
     private final int hi;
+    private final RequantRounding rounding;
 
+    /** gemmlowp rounding ({@link RequantRounding#GEMMLOWP}). */
     public Requantizer(FixedPointMultiplier[] multipliers, int zeroPoint, int lo, int hi) {
+        this(multipliers, zeroPoint, lo, hi, RequantRounding.GEMMLOWP);
+    }
+
+    public Requantizer(FixedPointMultiplier[] multipliers, int zeroPoint, int lo, int hi, RequantRounding rounding) {
         if (multipliers.length == 0) {
             throw new IllegalArgumentException("requantizer: no multiplier");
         }
@@ -33,6 +39,7 @@ public final class Requantizer {
         this.zeroPoint = zeroPoint;
         this.lo = lo;
         this.hi = hi;
+        this.rounding = rounding;
     }
 
     /**
@@ -48,7 +55,7 @@ public final class Requantizer {
 
     /** Requantizes one value of channel {@code c}. */
     public int apply(int acc, int channel) {
-        int y = FixedPoint.multiply(acc, multipliers[channel]) + zeroPoint;
+        int y = rounding.multiply(acc, multipliers[channel]) + zeroPoint;
         return Math.max(lo, Math.min(hi, y));
     }
 
@@ -57,6 +64,9 @@ public final class Requantizer {
      * (NCHW: inner = H*W; [M, N] Gemm outputs: inner = 1). One multiplier applies to all channels.
      */
     public byte[] apply(int[] acc, int inner) {
+        if (rounding == RequantRounding.HALF_EVEN) {
+            return applyHalfEven(acc, inner);
+        }
         byte[] out = new byte[acc.length];
         int channels = multipliers.length;
         if (channels == 1) {
@@ -74,6 +84,42 @@ public final class Requantizer {
             }
         }
         return out;
+    }
+
+    /** {@link #apply(int[], int)} with {@link FixedPoint#multiplyRoundHalfEven}, inlined for speed. */
+    private byte[] applyHalfEven(int[] acc, int inner) {
+        byte[] out = new byte[acc.length];
+        int channels = multipliers.length;
+        int step = channels == 1 ? Math.max(1, acc.length) : inner;
+        for (int base = 0, c = 0; base < acc.length; base += step, c = c + 1 == channels ? 0 : c + 1) {
+            FixedPointMultiplier m = multipliers[c];
+            int end = Math.min(acc.length, base + step);
+            if (m.m0() == 0) {
+                for (int i = base; i < end; i++) {
+                    out[i] = (byte) clamp(zeroPoint);
+                }
+                continue;
+            }
+            long m0 = m.m0();
+            int t = 31 + m.shift();
+            long half = 1L << (t - 1);
+            for (int i = base; i < end; i++) {
+                long p = acc[i] * m0;
+                long q = p >> t;
+                long r = p - (q << t);
+                if (r > half || (r == half && (q & 1) != 0)) {
+                    q++;
+                }
+                // |q| <= 2^31 * 2^30 / 2^1: clamp in long before adding the zero point
+                long y = Math.max(-(1L << 40), Math.min(1L << 40, q)) + zeroPoint;
+                out[i] = (byte) (y < lo ? lo : Math.min(y, hi));
+            }
+        }
+        return out;
+    }
+
+    public RequantRounding rounding() {
+        return rounding;
     }
 
     private int clamp(int y) {

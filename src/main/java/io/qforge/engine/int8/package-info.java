@@ -11,6 +11,14 @@
  * <li>{@link io.qforge.engine.int8.Int8MaxPool}, {@link io.qforge.engine.int8.Int8AveragePool}
  *     (incl. global), {@link io.qforge.engine.int8.Int8Add},
  *     {@link io.qforge.engine.int8.FusedActivation} (ReLU / ReLU6 as clamps).</li>
+ * <li>{@link io.qforge.engine.int8.Int8Mul}, {@link io.qforge.engine.int8.Int8Concat},
+ *     {@link io.qforge.engine.int8.Int8Lut} (Sigmoid and requantization tables),
+ *     {@link io.qforge.engine.int8.Int8Broadcast} (numpy broadcasting for Add / Mul),
+ *     {@link io.qforge.engine.int8.ClampRange} (any fused float clip as an integer clamp),
+ *     {@link io.qforge.engine.int8.RequantRounding} (gemmlowp or single half-to-even rounding).</li>
+ * <li>{@link io.qforge.engine.int8.IntExecutor}: runs a converted
+ *     {@link io.qforge.engine.convert.IntModel} with integer arithmetic only between the input
+ *     quantization and the output dequantization.</li>
  * </ul>
  */
 package io.qforge.engine.int8;
