@@ -18,7 +18,9 @@ java -Xmx6g -cp "target/classes:target/test-classes:$(cat "$OUT/cp.txt")" io.qfo
   "$OUT/lenet_bn_fmnist.onnx" /usr/share/datasets/fashion-mnist "$EPOCHS" "$BATCH" "$LR" | tee "$OUT/fp32_qforge.json"
 /usr/bin/python3 - "$OUT/fp32_torch.json" "$OUT/fp32_qforge.json" <<'PY'
 import json, sys
-t = json.load(open(sys.argv[1])); q = json.load(open(sys.argv[2]))
+def last_json(path):
+    return json.loads([l for l in open(path) if l.startswith("{")][-1])
+t = last_json(sys.argv[1]); q = last_json(sys.argv[2])
 print(f"qforge {q['images_per_s_median']:.0f} images/s, PyTorch {t['images_per_s_median']:.0f} images/s, "
       f"ratio {q['images_per_s_median'] / t['images_per_s_median']:.2f}x; "
       f"step ms median qforge {q['step_ms_median']:.1f} vs PyTorch {t['step_ms_median']:.1f}; "

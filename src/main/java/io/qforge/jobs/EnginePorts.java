@@ -5,20 +5,19 @@ import io.qforge.storage.EngineDatasetInspector;
 import io.qforge.storage.EngineModelInspector;
 import io.qforge.storage.ModelInspector;
 import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.ObjectMapper;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The service's three ports to the engine: model inspection and dataset inspection (wired to the
- * engine's importer and readers), and the whole job ({@link UnwiredEngine} until the engine's
- * whole-job call exists).
+ * engine's importer and readers), and the whole job ({@link EngineJobRunner} over the engine's
+ * {@code QatJob}).
  */
 @Configuration(proxyBeanMethods = false)
 public class EnginePorts {
-    private static final UnwiredEngine UNWIRED = new UnwiredEngine();
-
     @Bean
-    JobEngine jobEngine() {
-        return UNWIRED;
+    JobEngine jobEngine(ObjectMapper json) {
+        return new EngineJobRunner(json);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.qforge.jobs;
 
+import io.qforge.engine.quant.QuantConfigException;
 import io.qforge.api.FieldProblem;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,9 +68,26 @@ public final class JobSpecParser {
         if (!problems.isEmpty()) {
             return new Result(null, List.copyOf(problems));
         }
-        return new Result(new JobSpec(weightBits, activationBits, granularity, symmetry, observer, calibrationBatches,
+        JobSpec spec = new JobSpec(weightBits, activationBits, granularity, symmetry, observer, calibrationBatches,
                 learnedRanges, epochs, learningRate, schedule, optimizer, momentum, weightDecay, batchSize, freezeBn,
-                freezeObs, seed), List.of());
+                freezeObs, seed);
+        engineProblems(spec);
+        return problems.isEmpty() ? new Result(spec, List.of()) : new Result(null, List.copyOf(problems));
+    }
+
+    /** The engine validates its configs too; what it refuses (combinations) becomes a problem per field. */
+    private void engineProblems(JobSpec spec) {
+        try {
+            EngineSpecs.toEngine(spec);
+        } catch (QuantConfigException e) {
+            for (String error : e.errors()) {
+                int colon = error.indexOf(':');
+                String field = colon > 0 ? "spec." + error.substring(0, colon) : "spec";
+                problems.add(new FieldProblem(field, colon > 0 ? error.substring(colon + 1).trim() : error, null));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(new FieldProblem("spec", e.getMessage(), null));
+        }
     }
 
     private int integer(String field, int fallback, int min, int max) {

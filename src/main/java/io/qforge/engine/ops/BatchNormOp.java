@@ -91,6 +91,9 @@ final class BatchNormOp implements Op {
         boolean batchMode = ctx.training() && !ctx.batchNormFrozen();
         INDArray mean = runMean;
         INDArray var = runVar;
+        if (batchMode && FloatKernels.plain(x)) {
+            return fusedBatchForward(x, inputs, ctx);
+        }
         if (batchMode) {
             // libnd4j's moments op: one pass for mean and biased variance, ~5x faster than mean() + var()
             INDArray[] mv = CustomOps.exec("moments", new INDArray[] {x}, reduceDims(x));
@@ -134,6 +137,9 @@ final class BatchNormOp implements Op {
         }
         INDArray[] out = new INDArray[inputs.length];
         if (batchMode) {
+            if (FloatKernels.plain(x) && FloatKernels.plain(g)) {
+                return fusedBatchBackward(x, g, gamma, ctx.saved(MEAN), ctx.saved(VAR), inputs);
+            }
             return batchStatisticsBackward(x, g, gamma, ctx.saved(MEAN), ctx.saved(VAR), inputs);
         }
         long[] cs = channelShape(x);
@@ -178,6 +184,82 @@ final class BatchNormOp implements Op {
         out[0] = dx;
         out[1] = dGamma.reshape(inputs[1].shape());
         out[2] = sg.reshape(inputs[2].shape());
+        return out;
+    }
+
+    /**
+     * Batch-statistics forward with {@link FloatKernels}: two passes for the per-channel moments,
+     * one for {@code y = x * gamma * invStd + (beta - mean * gamma * invStd)}, then the running
+     * statistics update (unbiased variance, as in {@link #forward}).
+     */
+    private INDArray[] fusedBatchForward(INDArray x, INDArray[] inputs, OpContext ctx) {
+        double[][] mv = FloatKernels.channelMoments(x);
+        double[] mean = mv[0];
+        double[] var = mv[1];
+        int c = mean.length;
+        double[] gamma = vec(inputs[1]).toDoubleVector();
+        double[] beta = vec(inputs[2]).toDoubleVector();
+        double[] a = new double[c];
+        double[] b = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            a[ch] = gamma[ch] / Math.sqrt(var[ch] + epsilon);
+            b[ch] = beta[ch] - mean[ch] * a[ch];
+        }
+        long n = x.length() / c;
+        double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
+        INDArray runMean = inputs[3];
+        INDArray runVar = inputs[4];
+        double[] rm = vec(runMean).toDoubleVector();
+        double[] rv = vec(runVar).toDoubleVector();
+        for (int ch = 0; ch < c; ch++) {
+            rm[ch] = rm[ch] * momentum + mean[ch] * (1.0 - momentum);
+            rv[ch] = rv[ch] * momentum + var[ch] * unbias * (1.0 - momentum);
+        }
+        runMean.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(rm).castTo(runMean.dataType()).reshape(runMean.shape()));
+        runVar.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(rv).castTo(runVar.dataType()).reshape(runVar.shape()));
+        ctx.save(MEAN, org.nd4j.linalg.factory.Nd4j.createFromArray(mean).castTo(x.dataType()));
+        ctx.save(VAR, org.nd4j.linalg.factory.Nd4j.createFromArray(var).castTo(x.dataType()));
+        ctx.save(BATCH_MODE, true);
+        INDArray y = FloatKernels.channelAffine(x, a, b);
+        int nOut = Math.max(1, node.outputs().size());
+        INDArray[] out = new INDArray[nOut];
+        out[0] = y;
+        INDArray[] extra = {null, runMean.dup(), runVar.dup(), ctx.saved(MEAN), ctx.saved(VAR)};
+        for (int i = 1; i < nOut && i < extra.length; i++) {
+            out[i] = extra[i];
+        }
+        return out;
+    }
+
+    /** {@link #batchStatisticsBackward} in two fused passes (sums, then {@code g * A + x * B + C}). */
+    private INDArray[] fusedBatchBackward(INDArray x, INDArray g, INDArray gammaArr, INDArray meanArr, INDArray varArr,
+                                          INDArray[] inputs) {
+        double[][] sums = FloatKernels.channelGradSums(g, x);
+        double[] sg = sums[0];
+        double[] sgx = sums[1];
+        double[] mean = meanArr.toDoubleVector();
+        double[] var = varArr.toDoubleVector();
+        double[] gamma = gammaArr.toDoubleVector();
+        int c = mean.length;
+        double m = (double) x.length() / c;
+        double[] dGamma = new double[c];
+        double[] ga = new double[c];
+        double[] xb = new double[c];
+        double[] cc = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            double invStd = 1.0 / Math.sqrt(var[ch] + epsilon);
+            dGamma[ch] = (sgx[ch] - mean[ch] * sg[ch]) * invStd;
+            double k = gamma[ch] * invStd;
+            ga[ch] = k;
+            xb[ch] = -k * invStd * dGamma[ch] / m;
+            cc[ch] = -xb[ch] * mean[ch] - k * sg[ch] / m;
+        }
+        INDArray dx = org.nd4j.linalg.factory.Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+        FloatKernels.channelAffineInto(dx, x, g, xb, cc, ga);
+        INDArray[] out = new INDArray[inputs.length];
+        out[0] = dx;
+        out[1] = org.nd4j.linalg.factory.Nd4j.createFromArray(dGamma).castTo(inputs[1].dataType()).reshape(inputs[1].shape());
+        out[2] = org.nd4j.linalg.factory.Nd4j.createFromArray(sg).castTo(inputs[2].dataType()).reshape(inputs[2].shape());
         return out;
     }
 }

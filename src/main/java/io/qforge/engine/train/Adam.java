@@ -38,6 +38,10 @@ public final class Adam implements Optimizer {
             }
             INDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> Workspaces.detached(
                     () -> new INDArray[] {Nd4j.zeros(p.dataType(), p.shape()), Nd4j.zeros(p.dataType(), p.shape())}));
+            if (FusedUpdate.applies(p, g, mv[0], mv[1])) {
+                FusedUpdate.adam(p, g, mv[0], mv[1], beta1, beta2, eps, lr / c1, c2);
+                continue;
+            }
             mv[0].muli(beta1).addi(g.mul(1 - beta1));
             mv[1].muli(beta2).addi(g.mul(g).muli(1 - beta2));
             INDArray denom = Transforms.sqrt(mv[1].div(c2), false).addi(eps);

@@ -73,6 +73,23 @@ class Float32ConsistencyTest {
     }
 
     @Test
+    void batchNormRunningStatisticsAgreeBetweenFusedFloat32AndFloat64() {
+        INDArray[] in64 = {uniform(26, -2, 2, 4, 3, 5, 5), uniform(27, 0.5, 1.5, 3), uniform(28, -1, 1, 3),
+            uniform(29, -0.5, 0.5, 3), uniform(30, 0.5, 2, 3)};
+        INDArray[] in32 = new INDArray[5];
+        for (int i = 0; i < 5; i++) {
+            in32[i] = in64[i].castTo(DataType.FLOAT);
+        }
+        Op bn = op("BatchNormalization", 5);
+        bn.forward(in64, new OpContext(true));
+        bn.forward(in32, new OpContext(true));
+        close("running mean", in32[3], in64[3]);
+        close("running var", in32[4], in64[4]);
+        assertThat(in32[3].sub(uniform(29, -0.5, 0.5, 3).castTo(DataType.FLOAT)).amaxNumber().doubleValue())
+                .as("running mean moved").isGreaterThan(1e-3);
+    }
+
+    @Test
     void batchNormAndPools() {
         INDArray[] bn = {uniform(16, -2, 2, 4, 3, 3, 3), uniform(17, 0.5, 1.5, 3), uniform(18, -1, 1, 3),
             uniform(19, -0.5, 0.5, 3), uniform(20, 0.5, 2, 3)};
