@@ -38,6 +38,7 @@ public final class Fp32TrainBenchmark {
                 .withOptimizer(TrainConfig.OptimizerKind.ADAM, lr).withSchedule(TrainConfig.ScheduleKind.COSINE);
         List<Double> stepMs = new ArrayList<>();
         List<Double> epochIps = new ArrayList<>();
+        List<Long> rssMb = new ArrayList<>();
         TrainResult result = new Trainer(exec, cfg).fit(data, new TrainingListener() {
             @Override
             public void onStep(int epoch, int step, int steps, double loss, double acc, double ips) {
@@ -50,6 +51,7 @@ public final class Fp32TrainBenchmark {
             @Override
             public void onEpoch(EpochResult r) {
                 epochIps.add(r.imagesPerSecond());
+                rssMb.add(org.bytedeco.javacpp.Pointer.physicalBytes() >> 20);
                 System.err.printf(Locale.ROOT, "epoch %d: %.0f images/s, test accuracy %.4f%n",
                         r.epoch(), r.imagesPerSecond(), r.test().accuracy());
             }
@@ -57,8 +59,9 @@ public final class Fp32TrainBenchmark {
         double acc = result.epochs().get(result.epochs().size() - 1).test().accuracy();
         System.out.printf(Locale.ROOT,
                 "{\"engine\": \"qforge\", \"epochs\": %d, \"batch\": %d, \"images_per_s_per_epoch\": %s, "
-                        + "\"images_per_s_median\": %.1f, \"step_ms_median\": %.2f, \"test_accuracy\": %.4f}%n",
-                epochs, batch, epochIps, median(epochIps), median(stepMs), acc);
+                        + "\"images_per_s_median\": %.1f, \"step_ms_median\": %.2f, \"test_accuracy\": %.4f, "
+                        + "\"rss_mb_after_each_epoch\": %s}%n",
+                epochs, batch, epochIps, median(epochIps), median(stepMs), acc, rssMb);
     }
 
     static double median(List<Double> v) {
