@@ -84,7 +84,7 @@ public final class LsqFakeQuantOp implements Op {
         }
         INDArray inside = ctx.saved(MASK);
         if (inside == null) {
-            return new INDArray[] {g, inputs[1].ulike()};
+            return new INDArray[] {g, Nd4j.zeros(inputs[1].dataType(), inputs[1].shape())};
         }
         INDArray x = inputs[0];
         QuantParams p = quantizer.params();

@@ -126,6 +126,22 @@ class FakeQuantOpTest {
         assertThat(new LsqFakeQuantOp(q).trainableInputs()).containsExactly(1);
     }
 
+    @Test
+    void lsqWithFakeQuantOffPassesTheGradientAndGivesTheScaleNone() {
+        FakeQuantizer q = lsq(QuantParams.perTensor(0.05, 0, 8, Symmetry.SYMMETRIC), TensorRole.WEIGHT);
+        q.setFakeQuantEnabled(false);
+        LsqFakeQuantOp op = new LsqFakeQuantOp(q);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 3, 4);
+        INDArray[] in = {x, Nd4j.createFromArray(0.05)};
+        OpContext ctx = new OpContext(true);
+        INDArray[] out = op.forward(in, ctx);
+        assertThat(out[0]).isEqualTo(x);
+        INDArray g = Nd4j.randn(DataType.DOUBLE, 3, 4);
+        INDArray[] grads = op.backward(in, out, new INDArray[] {g}, ctx);
+        assertThat(grads[0]).isEqualTo(g);
+        assertThat(grads[1].toDoubleVector()).containsOnly(0.0);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void checkSte(QuantParams p, INDArray x) {
