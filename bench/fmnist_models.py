@@ -54,3 +54,29 @@ def export(model, path, hw=28):
                       input_names=["input"], output_names=["logits"],
                       dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
                       training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
+
+
+def conv_bn_relu6(cin, cout, k, stride=1, groups=1):
+    """Conv (no bias) + BatchNorm + ReLU6: one MobileNet-style unit."""
+    return nn.Sequential(nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU6())
+
+
+class DwSepCNN(nn.Module):
+    """Small depthwise-separable CNN for 1x28x28 inputs (MobileNet-style): a 3x3 stem, three
+    depthwise 3x3 + pointwise 1x1 blocks (strides 2, 2, 1), each Conv + BN + ReLU6, then global
+    average pooling and one Linear layer. ~14k parameters."""
+
+    BLOCKS = ((16, 32, 2), (32, 64, 2), (64, 128, 1))
+
+    def __init__(self):
+        super().__init__()
+        layers = [conv_bn_relu6(1, 16, 3)]
+        for cin, cout, stride in self.BLOCKS:
+            layers += [conv_bn_relu6(cin, cin, 3, stride, groups=cin), conv_bn_relu6(cin, cout, 1)]
+        self.features = nn.Sequential(*layers)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.pool(self.features(x)), 1))
