@@ -39,6 +39,7 @@ public final class Fp32TrainBenchmark {
         List<Double> stepMs = new ArrayList<>();
         List<Double> epochIps = new ArrayList<>();
         List<Long> rssMb = new ArrayList<>();
+        List<Long> heapMb = new ArrayList<>();
         TrainResult result = new Trainer(exec, cfg).fit(data, new TrainingListener() {
             @Override
             public void onStep(int epoch, int step, int steps, double loss, double acc, double ips) {
@@ -52,6 +53,7 @@ public final class Fp32TrainBenchmark {
             public void onEpoch(EpochResult r) {
                 epochIps.add(r.imagesPerSecond());
                 rssMb.add(org.bytedeco.javacpp.Pointer.physicalBytes() >> 20);
+                heapMb.add(Runtime.getRuntime().totalMemory() >> 20);
                 System.err.printf(Locale.ROOT, "epoch %d: %.0f images/s, test accuracy %.4f%n",
                         r.epoch(), r.imagesPerSecond(), r.test().accuracy());
             }
@@ -60,8 +62,8 @@ public final class Fp32TrainBenchmark {
         System.out.printf(Locale.ROOT,
                 "{\"engine\": \"qforge\", \"epochs\": %d, \"batch\": %d, \"images_per_s_per_epoch\": %s, "
                         + "\"images_per_s_median\": %.1f, \"step_ms_median\": %.2f, \"test_accuracy\": %.4f, "
-                        + "\"rss_mb_after_each_epoch\": %s}%n",
-                epochs, batch, epochIps, median(epochIps), median(stepMs), acc, rssMb);
+                        + "\"rss_mb_after_each_epoch\": %s, \"java_heap_committed_mb_after_each_epoch\": %s}%n",
+                epochs, batch, epochIps, median(epochIps), median(stepMs), acc, rssMb, heapMb);
     }
 
     static double median(List<Double> v) {

@@ -33,13 +33,16 @@ public record JobReport(String model, Map<String, Object> quantConfig, Map<Strin
     }
 
     /**
-     * @param simulationVsInt8Top1   fraction of test samples whose arg-max is the same in the
-     *                               fake-quant simulation and the integer engine
-     * @param int8VsOrtTop1          same, integer engine vs ONNX Runtime
-     * @param int8VsOrtWithin1Lsb    fraction of quantized output values (before any final
-     *                               softmax) within one step of each other, integer engine vs ORT
+     * @param simulationVsInt8Top1       fraction of test samples whose arg-max is the same in the
+     *                                   fake-quant simulation and the integer engine
+     * @param simulationVsInt8Within1Lsb fraction of quantized output values (before any final
+     *                                   softmax) within one step of each other, simulation vs
+     *                                   integer engine
+     * @param int8VsOrtTop1              same as the first, integer engine vs ONNX Runtime
+     * @param int8VsOrtWithin1Lsb        same as the second, integer engine vs ONNX Runtime
      */
-    public record Agreement(double simulationVsInt8Top1, double int8VsOrtTop1, double int8VsOrtWithin1Lsb) {
+    public record Agreement(double simulationVsInt8Top1, double simulationVsInt8Within1Lsb, double int8VsOrtTop1,
+                            double int8VsOrtWithin1Lsb) {
     }
 
     /** Bytes of the uploaded FP32 ONNX file and of the exported INT8 QDQ file. */

@@ -42,11 +42,13 @@ class QatJobTest {
     void simulationIntegerEngineAndOnnxRuntimeAgree(Fixtures.Model model) {
         JobResult r = QatJob.run(model.bytes(), model.data(), spec(0), JobListener.NONE, () -> false, null);
         JobReport rep = r.report();
-        System.out.printf("%s: fp32 %.4f ptq %.4f int8 %.4f ort %.4f | sim~int8 %.4f int8~ort %.4f within1 %.4f | %d -> %d bytes%n",
+        System.out.printf("%s: fp32 %.4f ptq %.4f int8 %.4f ort %.4f | sim~int8 %.4f (1 LSB %.4f) int8~ort %.4f (1 LSB %.4f) | %d -> %d bytes%n",
                 model, rep.fp32().accuracy(), rep.qatFakeQuant().accuracy(), rep.qatInt8().accuracy(), rep.qatOrt().accuracy(),
-                rep.agreement().simulationVsInt8Top1(), rep.agreement().int8VsOrtTop1(), rep.agreement().int8VsOrtWithin1Lsb(),
+                rep.agreement().simulationVsInt8Top1(), rep.agreement().simulationVsInt8Within1Lsb(),
+                rep.agreement().int8VsOrtTop1(), rep.agreement().int8VsOrtWithin1Lsb(),
                 rep.sizes().fp32Bytes(), rep.sizes().int8Bytes());
         assertThat(rep.agreement().simulationVsInt8Top1()).isGreaterThanOrEqualTo(0.995);
+        assertThat(rep.agreement().simulationVsInt8Within1Lsb()).isGreaterThanOrEqualTo(0.99);
         assertThat(rep.agreement().int8VsOrtTop1()).isGreaterThanOrEqualTo(0.995);
         assertThat(rep.agreement().int8VsOrtWithin1Lsb()).isGreaterThanOrEqualTo(0.99);
         assertThat(rep.ortUsesIntegerKernels()).as("ORT kernels %s", rep.ortKernels()).isTrue();
