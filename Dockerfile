@@ -15,6 +15,7 @@ COPY --from=build --chown=qforge:qforge /qforge.jar /app/qforge.jar
 # ONNX Runtime 1.29's Linux telemetry crashes the JVM on long command lines (STACK-NOTES.md).
 ENV ORT_DISABLE_TELEMETRY=1 \
     OMP_NUM_THREADS=2 \
+    OMP_WAIT_POLICY=PASSIVE \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=/app/.javacpp"
 USER 10001:10001
 EXPOSE 8080
