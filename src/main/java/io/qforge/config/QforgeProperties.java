@@ -29,12 +29,21 @@ public class QforgeProperties {
         private DataSize maxDatasetSize = DataSize.ofMegabytes(1000);
         /** Where uploads are spooled while hashed and checked; default: the JVM temp dir. */
         private Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
+        /** Largest array (elements) a dataset may hold; checked from the .npy headers at upload and at run time. */
+        private long maxArrayElements = 200_000_000L;
 
         public DataSize getMaxModelSize() { return maxModelSize; }
         public void setMaxModelSize(DataSize v) { maxModelSize = v; }
         public DataSize getMaxDatasetSize() { return maxDatasetSize; }
         public void setMaxDatasetSize(DataSize v) { maxDatasetSize = v; }
         public Path getTempDir() { return tempDir; }
+        public long getMaxArrayElements() { return maxArrayElements; }
+        public void setMaxArrayElements(long v) { maxArrayElements = v; }
+        /** The engine's dataset limits for these settings (total bytes bounded by the upload size limit). */
+        public io.qforge.engine.data.DatasetLimits datasetLimits() {
+            return new io.qforge.engine.data.DatasetLimits(maxArrayElements,
+                    Math.max(io.qforge.engine.data.DatasetLimits.DEFAULT.maxTotalBytes(), 4 * maxDatasetSize.toBytes()));
+        }
         public void setTempDir(Path v) { tempDir = v; }
     }
 
@@ -54,6 +63,8 @@ public class QforgeProperties {
         private Duration reaperInterval = Duration.ofSeconds(15);
         /** Claims a job may use; the reaper fails it after this many lost leases. */
         private int maxAttempts = 3;
+        /** Wall time one attempt of a job may run; past it the job FAILS with a message saying so. */
+        private Duration maxJobDuration = Duration.ofHours(24);
 
         public int getCount() { return count; }
         public void setCount(int v) { count = v; }
@@ -69,6 +80,8 @@ public class QforgeProperties {
         public void setReaperInterval(Duration v) { reaperInterval = v; }
         public int getMaxAttempts() { return maxAttempts; }
         public void setMaxAttempts(int v) { maxAttempts = v; }
+        public Duration getMaxJobDuration() { return maxJobDuration; }
+        public void setMaxJobDuration(Duration v) { maxJobDuration = v; }
     }
 
     /** The embedded PostgreSQL used when {@code spring.datasource.url} is not set. */

@@ -1,6 +1,7 @@
 package io.qforge.jobs;
 
 import io.qforge.engine.data.Dataset;
+import io.qforge.engine.data.DatasetLimits;
 import io.qforge.engine.data.NpzReader;
 import io.qforge.engine.job.JobListener;
 import io.qforge.engine.job.QatJob;
@@ -10,6 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -27,20 +31,31 @@ final class EngineJobRunner implements JobEngine {
     static final String ENCODINGS = "encodings.json";
 
     private final ObjectMapper json;
+    private final DatasetLimits limits;
+    private final Duration maxDuration;
+    private final Clock clock;
 
-    EngineJobRunner(ObjectMapper json) {
+    EngineJobRunner(ObjectMapper json, DatasetLimits limits, Duration maxDuration, Clock clock) {
         this.json = json;
+        this.limits = limits;
+        this.maxDuration = maxDuration;
+        this.clock = clock;
     }
 
     @Override
     public JobResult run(JobRun run) throws IOException {
         byte[] model = Files.readAllBytes(run.modelFile());
-        Dataset data = NpzReader.read(run.datasetFile());
+        Instant deadline = clock.instant().plus(maxDuration);
+        Dataset data = NpzReader.read(run.datasetFile(), limits);
         byte[] resume = run.resumeFrom().isPresent() ? Files.readAllBytes(run.resumeFrom().get().file()) : null;
         io.qforge.engine.job.JobResult result;
         try {
             result = QatJob.run(model, data, EngineSpecs.toEngine(run.spec()), new Listener(run), () -> {
                 run.progress().checkStop();
+                if (clock.instant().isAfter(deadline)) {
+                    throw new IllegalStateException("the job ran longer than qforge.workers.max-job-duration ("
+                            + maxDuration + ") in this attempt and was stopped");
+                }
                 return false;
             }, resume);
         } catch (CancellationException e) {

@@ -1,5 +1,6 @@
 package io.qforge.jobs;
 
+import io.qforge.config.QforgeProperties;
 import io.qforge.storage.DatasetInspector;
 import io.qforge.storage.EngineDatasetInspector;
 import io.qforge.storage.EngineModelInspector;
@@ -16,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class EnginePorts {
     @Bean
-    JobEngine jobEngine(ObjectMapper json) {
-        return new EngineJobRunner(json);
+    JobEngine jobEngine(ObjectMapper json, QforgeProperties props, java.time.Clock clock) {
+        return new EngineJobRunner(json, props.getUploads().datasetLimits(), props.getWorkers().getMaxJobDuration(), clock);
     }
 
     @Bean
@@ -26,7 +27,7 @@ public class EnginePorts {
     }
 
     @Bean
-    DatasetInspector datasetInspector() {
-        return new EngineDatasetInspector();
+    DatasetInspector datasetInspector(QforgeProperties props) {
+        return new EngineDatasetInspector(props.getUploads().datasetLimits());
     }
 }

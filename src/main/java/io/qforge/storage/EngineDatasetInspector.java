@@ -21,12 +21,18 @@ import java.util.zip.ZipFile;
  * (largest label + 1). Whether x values are finite is checked when a job loads the data.
  */
 public final class EngineDatasetInspector implements DatasetInspector {
+    private final DatasetLimits limits;
+
+    public EngineDatasetInspector(DatasetLimits limits) {
+        this.limits = limits;
+    }
+
     @Override
     public DatasetSummary inspectDataset(Path file) throws UploadRejected {
         Map<String, NpyHeader> headers;
         try {
             headers = NpzReader.describe(file);
-            NpzReader.checkHeaders(headers, DatasetLimits.DEFAULT);
+            NpzReader.checkHeaders(headers, limits);
         } catch (DatasetException e) {
             throw rejected(e.getMessage());
         }
@@ -47,7 +53,7 @@ public final class EngineDatasetInspector implements DatasetInspector {
                 var entry = zip.getEntry(y + ".npy");
                 if (entry == null) continue;
                 try (var in = zip.getInputStream(entry)) {
-                    var labels = NpyReader.read(in, y, DatasetLimits.DEFAULT);
+                    var labels = NpyReader.read(in, y, limits);
                     if (labels.length() == 0) continue;
                     long min = labels.minNumber().longValue();
                     if (min < 0) {
