@@ -26,6 +26,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *     BatchNormalization, which is live (batch statistics) or frozen (exactly the folded conv);</li>
  * <li>Gemm: alpha is multiplied into the weight initializer and beta into C (both become 1).</li>
  * </ul>
+ * Not exact vs the integer engine: the bias (the conv/Gemm bias, and for Conv+BN the folded
+ * {@code beta + (b - mean) f}) is added in float here, while the converter, the integer engine and
+ * ONNX Runtime add the int32 bias {@code s_in s_w[c] rint(b / (s_in s_w[c]))}. That shifts a channel by
+ * up to {@code M_c / 2} output LSB ({@code M_c = s_in s_w[c] / s_out}): negligible at 8 bits (measured
+ * max 0.045 LSB), up to 0.33 LSB at W4A4 on dwsep_relu6, flipping 0.4-4.7% of a layer's outputs by 1 LSB;
+ * later layers amplify the flips (SimulationBiasRoundingTest). Matching it would need a per-channel
+ * correction {@code rint(b_fold / (s_in s_w[c])) s_in s_w[c] - b_fold} added after the unit's bias/BN,
+ * recomputed every forward from the current input/weight scales and running statistics.
  * With learned ranges, the fake-quant nodes are {@link QatOpTypes#LSQ_FAKE_QUANT} with a scale
  * initializer {@code <quantizer>:scale} (one value, or one per weight channel).
  */
