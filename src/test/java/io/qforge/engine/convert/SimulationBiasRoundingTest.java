@@ -27,31 +27,25 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Why the fake-quant simulation and the integer engine drift apart at W4A4 on the depthwise model
- * (BENCHMARKS.md, "Observations"): layer by layer, each side fed the SAME integer input (the
- * simulation's fake-quantized input of that layer, which lies on the grid), on dwsep_relu6 after PTQ.
+ * Why the fake-quant simulation and the integer engine drifted apart at W4A4 on the depthwise model
+ * (BENCHMARKS.md, "Observations"), and that they no longer do. Layer by layer, each side fed the SAME
+ * integer input (the simulation's fake-quantized input of that layer, which lies on the grid), on
+ * dwsep_relu6 after PTQ:
  * <ul>
  * <li>the integer layer equals the QDQ float reference with the int32 bias
  *     {@code s_in s_w[c] rint(b_fold / (s_in s_w[c]))} exactly (conversion and integer engine are right);</li>
- * <li>the simulation equals the same QDQ float reference with the float bias {@code b_fold} exactly;</li>
- * <li>so the whole per-layer difference is the bias rounding: it shifts a channel by up to half a bias step,
- *     {@code M_c / 2} output LSB with {@code M_c = s_in s_w[c] / s_out} (measured up to 0.33 LSB at W4A4,
- *     0.045 at W8A8); in isolation that flips at most 1 LSB (0.4-4.7% of values at W4A4), and the flips
- *     are amplified by later layers (up to 13 LSB after the last depthwise conv);</li>
- * <li>a float simulation that uses the int32 bias ({@link IntModelFloatSimulation}) reproduces the
- *     integer engine's logits bit for bit end to end.</li>
+ * <li>the float bias {@code b_fold} (what the simulation used to add) differs from it by up to
+ *     {@code M_c / 2} output LSB ({@code M_c = s_in s_w[c] / s_out}; measured 0.33 LSB at W4A4, 0.045 at
+ *     W8A8), which flipped 0.4-4.7% of a layer's outputs by 1 LSB at W4A4; later layers amplified the flips
+ *     (up to 13 LSB after the last depthwise conv, top-1 agreement 96.9% on the 360 test digits);</li>
+ * <li>with {@link io.qforge.engine.quant.QatOpTypes#BIAS_ROUNDING} the simulation adds the int32-grid bias:
+ *     it matches the integer layer from the same input, and the two agree end to end.</li>
  * </ul>
- * The QAT simulation adds the bias in float (as PyTorch's QAT does); it can only match the integer
- * engine if it fake-quantizes the (BN-folded) bias to the int32 grid. This test pins each fact;
- * {@link #SIM_VS_INT_TOP1_BOUND} documents the remaining end-to-end agreement.
  */
 class SimulationBiasRoundingTest {
-    /** Lower bound on simulation vs integer top-1 agreement on the digits test set (96.9% W4A4 measured). */
-    static final double SIM_VS_INT_TOP1_BOUND = 0.95;
-
     @ParameterizedTest
     @ValueSource(ints = {8, 4})
-    void perLayerDifferenceIsExactlyTheInt32BiasRounding(int bits) {
+    void simulationAddsTheInt32BiasTheIntegerEngineAdds(int bits) {
         Dataset d = Fixtures.DWSEP.data();
         QatModel m = QatModel.prepare(Fixtures.DWSEP.graph(),
                 QuantConfig.builder().weightBits(bits).activationBits(bits).build());
@@ -62,6 +56,7 @@ class SimulationBiasRoundingTest {
         Map<String, INDArray> ints = ie.runAll(x);
         Executor.Pass pass = m.executor().forward(x, false, false);
         double maxBiasErrorLsb = 0;
+        double maxFloatBiasFlips = 0;
         int convs = 0;
         for (IntLayer l : im.layers()) {
             if (!(l instanceof IntLayer.Conv c)) {
@@ -81,24 +76,27 @@ class SimulationBiasRoundingTest {
             INDArray floatBiasRef = floatBiasReference(c, xin, bFold, po);
 
             double[] intVsInt32Ref = steps(int32BiasRef, intOut, po);
-            double[] simVsFloatRef = steps(floatBiasRef, sim, po);
+            double[] floatRefVsInt = steps(floatBiasRef, intOut, po);
+            maxFloatBiasFlips = Math.max(maxFloatBiasFlips, floatRefVsInt[0]);
             double[] simVsInt = steps(sim, intOut, po);
             for (int k = 0; k < bFold.length; k++) {
                 double step = pi.scale(0) * c.weightParams().scale(k);
                 maxBiasErrorLsb = Math.max(maxBiasErrorLsb,
                         Math.abs(Math.rint(bFold[k] / step) - bFold[k] / step) * step / po.scale(0));
             }
-            System.out.printf("W%dA%d %-50s int vs int32-bias QDQ: differ %.4f max %.0f | sim vs float-bias QDQ:"
+            System.out.printf("W%dA%d %-50s int vs int32-bias QDQ: differ %.4f max %.0f | float-bias QDQ vs int:"
                     + " differ %.4f max %.0f | sim vs int (same input): differ %.4f max %.0f%n", bits, bits, c.output(),
-                    intVsInt32Ref[0], intVsInt32Ref[1], simVsFloatRef[0], simVsFloatRef[1], simVsInt[0], simVsInt[1]);
-            // float32 ties can still flip a rare value; the bias rounding flips up to 5% at W4A4
+                    intVsInt32Ref[0], intVsInt32Ref[1], floatRefVsInt[0], floatRefVsInt[1], simVsInt[0], simVsInt[1]);
+            // float32 ties can still flip a rare value (the float bias flipped up to 4.7% at W4A4)
             assertThat(intVsInt32Ref[0]).as("int engine vs int32-bias QDQ, %s", c.output()).isLessThanOrEqualTo(1e-3);
-            assertThat(simVsFloatRef[0]).as("simulation vs float-bias QDQ, %s", c.output()).isLessThanOrEqualTo(1e-3);
+            assertThat(simVsInt[0]).as("simulation vs int from the same input, %s", c.output()).isLessThanOrEqualTo(1e-3);
             assertThat(simVsInt[1]).as("sim vs int from the same input, %s", c.output()).isLessThanOrEqualTo(1);
         }
         assertThat(convs).isEqualTo(4);
         System.out.printf("W%dA%d max bias rounding %.3f output LSB%n", bits, bits, maxBiasErrorLsb);
-        assertThat(maxBiasErrorLsb).isGreaterThan(0);
+        if (bits == 4) { // the case the correction is for: a float bias visibly flips outputs at 4 bits
+            assertThat(maxFloatBiasFlips).isGreaterThan(0.01);
+        }
 
         long n = x.size(0);
         INDArray intQ = ints.get(im.quantizedOutput());
@@ -110,7 +108,7 @@ class SimulationBiasRoundingTest {
                 + " (logits differ %.4f)%n", bits, bits, simTop1, qdqTop1, chain[0]);
         assertThat(chain[0]).as("int32-bias float chain vs int engine logits").isLessThanOrEqualTo(1e-2);
         assertThat(qdqTop1).isGreaterThanOrEqualTo(0.995);
-        assertThat(simTop1).isGreaterThanOrEqualTo(bits == 8 ? 0.995 : SIM_VS_INT_TOP1_BOUND);
+        assertThat(simTop1).isGreaterThanOrEqualTo(0.995);
     }
 
     private static INDArray simValue(QatModel m, Executor.Pass pass, String tensor, long[] shape) {
