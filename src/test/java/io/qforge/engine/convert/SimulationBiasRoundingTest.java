@@ -20,7 +20,7 @@ import io.qforge.engine.quant.QuantUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,12 +44,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 class SimulationBiasRoundingTest {
     @ParameterizedTest
-    @ValueSource(ints = {8, 4})
-    void simulationAddsTheInt32BiasTheIntegerEngineAdds(int bits) {
+    @CsvSource({"8, false", "4, false", "4, true"})
+    void simulationAddsTheInt32BiasTheIntegerEngineAdds(int bits, boolean learnedRanges) {
         Dataset d = Fixtures.DWSEP.data();
         QatModel m = QatModel.prepare(Fixtures.DWSEP.graph(),
-                QuantConfig.builder().weightBits(bits).activationBits(bits).build());
+                QuantConfig.builder().weightBits(bits).activationBits(bits).learnedRanges(learnedRanges).build());
         Calibrator.calibrate(m, d.xTrain(), 64, 16);
+        m.adoptLearnedScales();
         IntModel im = IntModelConverter.convert(m);
         IntExecutor ie = new IntExecutor(im);
         INDArray x = d.xTest();
