@@ -24,7 +24,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *     {@code Y:scaled = Conv(x, W:fq)} (no bias), {@code Y = Y:scaled * 1/f} (+ b reshaped to
  *     [C,1,1]: in this graph a folded conv's bias initializer has shape [C,1,1]), then the original
  *     BatchNormalization, which is live (batch statistics) or frozen (exactly the folded conv);</li>
- * <li>Gemm: alpha is multiplied into the weight initializer and beta into C (both become 1).</li>
+ * <li>Gemm: alpha is multiplied into the weight initializer and beta into C (both become 1);</li>
+ * <li>a unit with a bias the converter quantizes to int32 gets a {@link QatOpTypes#BIAS_ROUNDING} node on
+ *     its pre-activation tensor T (the BN output, else the Conv/Gemm/bias-Add output, renamed
+ *     {@code T:unrounded}): it adds {@code rint(b / (s_in s_w[c])) s_in s_w[c] - b} so that the simulation
+ *     adds the same int32-grid bias as the integer engine and ONNX Runtime ({@link BiasRoundingOp}; at
+ *     4 bits the float bias was up to a third of an output LSB off and flipped several percent of the
+ *     outputs).</li>
  * </ul>
  * With learned ranges, the fake-quant nodes are {@link QatOpTypes#LSQ_FAKE_QUANT} with a scale
  * initializer {@code <quantizer>:scale} (one value, or one per weight channel).
@@ -34,6 +40,7 @@ final class QatGraphBuilder {
     static final String FQ = ":fq";
     static final String FOLDED = ":folded";
     static final String SCALE = ":scale";
+    static final String UNROUNDED = ":unrounded";
 
     private final QuantizationPlan plan;
     private final boolean lsq;
@@ -82,21 +89,91 @@ final class QatGraphBuilder {
         if (op.opType().equals("Gemm")) {
             op = normalizeGemm(op);
         }
+        Node rounding = biasRounding(l, op);
         int channels = (int) inits.get(w).size(l.weightAxis());
         if (l.batchNorm() != null) {
             foldedConv(op, l.batchNorm(), channels);
-            emit(l.batchNorm());
+            emitRounded(l.batchNorm(), rounding);
         } else {
             fakeQuant(w, w, w + FQ, channels);
             shapes.put(w + FQ, inits.get(w).shape());
-            emit(withInput(op, 1, w + FQ));
+            emitRounded(withInput(op, 1, w + FQ), rounding);
         }
         if (l.biasAdd() != null) {
-            emit(l.biasAdd());
+            emitRounded(l.biasAdd(), rounding);
         }
         if (l.activation() != null) {
             emit(l.activation());
         }
+    }
+
+    /**
+     * The {@link QatOpTypes#BIAS_ROUNDING} node of a unit whose bias the converter quantizes to int32
+     * (the same bias the converter reads: folded with BN, else the Conv bias / Gemm C / the MatMul's bias
+     * Add operand), or null (no bias, a computed bias, or an unquantized input). Its output is the
+     * tensor it corrects, the unit's pre-activation value; its input 0 that tensor + {@code :unrounded}.
+     */
+    private Node biasRounding(QuantUnit.Linear l, Node op) {
+        String inQuantizer = plan.encodingSources().get(l.input());
+        if (inQuantizer == null || !plan.isQuantizedActivation(inQuantizer)) {
+            return null;
+        }
+        boolean conv = op.opType().equals("Conv");
+        String target;
+        List<String> ins = new ArrayList<>();
+        Map<String, Object> attrs = new HashMap<>();
+        if (conv && l.batchNorm() != null) {
+            Node bn = l.batchNorm();
+            target = bn.output(0);
+            ins.addAll(List.of(bn.input(1), bn.input(2), bn.input(3), bn.input(4)));
+            if (op.hasInput(2)) {
+                ins.add(op.input(2));
+            }
+            attrs.put(BiasRoundingOp.ATTR_MODE, BiasRoundingOp.MODE_BN);
+            attrs.put("epsilon", bn.attrFloat("epsilon", 1e-5));
+        } else {
+            String bias;
+            if (conv || op.opType().equals("Gemm")) {
+                bias = op.hasInput(2) ? op.input(2) : null;
+                target = op.output(0);
+            } else if (l.biasAdd() != null) {
+                Node add = l.biasAdd();
+                bias = add.input(0).equals(op.output(0)) ? add.input(1) : add.input(0);
+                target = add.output(0);
+            } else {
+                bias = null;
+                target = null;
+            }
+            if (bias == null || !inits.containsKey(bias)) {
+                return null;
+            }
+            ins.add(bias);
+            attrs.put(BiasRoundingOp.ATTR_MODE, BiasRoundingOp.MODE_BIAS);
+        }
+        for (String t : ins) {
+            if (!inits.containsKey(t)) {
+                return null;
+            }
+        }
+        ins.add(0, target + UNROUNDED);
+        attrs.put(BiasRoundingOp.ATTR_INPUT_QUANTIZER, inQuantizer);
+        attrs.put(BiasRoundingOp.ATTR_WEIGHT_QUANTIZER, l.weight());
+        attrs.put(BiasRoundingOp.ATTR_CHANNEL_AXIS, conv ? 1L : -1L);
+        return new Node(op.name() + ":bias_rounding", QatOpTypes.BIAS_ROUNDING, ins, List.of(target), attrs);
+    }
+
+    /** Emits {@code n}; when it produces the tensor {@code rounding} corrects, via {@code :unrounded} and the correction. */
+    private void emitRounded(Node n, Node rounding) {
+        if (rounding == null || !n.output(0).equals(rounding.output(0))) {
+            emit(n);
+            return;
+        }
+        String t = n.output(0);
+        List<String> outs = new ArrayList<>(n.outputs());
+        outs.set(0, t + UNROUNDED);
+        shapes.put(t + UNROUNDED, shapes.get(t));
+        emit(new Node(n.name(), n.opType(), n.inputs(), outs, n.attributes()));
+        emit(rounding);
     }
 
     /** Multiplies alpha into B and beta into C, returning the node with alpha = beta = 1. */

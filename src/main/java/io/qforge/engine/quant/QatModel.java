@@ -104,6 +104,7 @@ public final class QatModel {
             case QatOpTypes.FAKE_QUANT -> new QatFakeQuantOp(quantizerOf(node));
             case QatOpTypes.LSQ_FAKE_QUANT -> new QatLsqOp(quantizerOf(node));
             case QatOpTypes.BN_FOLD_FACTOR -> new BnFoldFactorOp(node);
+            case QatOpTypes.BIAS_ROUNDING -> new BiasRoundingOp(node, this);
             default -> OpRegistry.create(node);
         };
     }

@@ -15,6 +15,11 @@ public final class QatOpTypes {
      * outputs {@code f = gamma / sqrt(var + eps)} as [C,1,1,1] and {@code 1/f} as [1,C,1,1].
      */
     public static final String BN_FOLD_FACTOR = "qforge.BnFoldFactor";
+    /**
+     * Int32 bias grid correction ({@link BiasRoundingOp}): inputs {@code [y, bias]} or
+     * {@code [y, gamma, beta, mean, var, convBias?]}; adds {@code rint(b / (s_in s_w)) s_in s_w - b}.
+     */
+    public static final String BIAS_ROUNDING = "qforge.BiasRounding";
     /** Attribute of the fake-quant nodes: the name of their {@link FakeQuantizer} (the quantized tensor). */
     public static final String ATTR_QUANTIZER = "quantizer";
 
