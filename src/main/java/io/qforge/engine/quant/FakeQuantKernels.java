@@ -1,0 +1,167 @@
+package io.qforge.engine.quant;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Fused float32 loops over ND4J's native memory for the fake-quant hot path (same pattern as
+ * {@code ops.FloatKernels}): the forward with its straight-through mask in one pass instead of
+ * seven ND4J passes (div, rint, add, max, min, eq, cast, sub, mul), the STE backward and the
+ * observers' min/max in one pass each.
+ *
+ * <p>Bit-identical to the ND4J path in {@link QuantPrimitives} for float32 (checked element for
+ * element by FakeQuantKernelsTest): per element, in float32,
+ * <pre>
+ *   r = rint(x / s_c) + z_c            (division, round half to even, add; no add when all z are 0)
+ *   q = min(max(r, qmin), qmax)        (ND4J's max/min: a NaN r becomes qmin, like ND4J)
+ *   inside = (q == r) ? 1 : 0
+ *   x_hat = (q - z_c) * s_c            (no subtraction when all z are 0: -0.0 stays -0.0)
+ * </pre>
+ * They apply only to FLOAT arrays in plain C order (no offset, default strides); callers keep the
+ * ND4J path otherwise (DOUBLE, used by the gradient checks, always takes it).
+ */
+final class FakeQuantKernels {
+    private FakeQuantKernels() {
+    }
+
+    /** True when {@code a} is FLOAT, C-ordered with default strides and no offset. */
+    static boolean plain(INDArray a) {
+        return a != null && a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0
+                && Shape.hasDefaultStridesForShape(a) && a.length() == a.data().length()
+                && a.length() <= Integer.MAX_VALUE;
+    }
+
+    private static FloatBuffer buffer(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /**
+     * Fake quantization and its STE mask of a {@link #plain} array; {@code axis} is the already
+     * checked channel axis, or -1 per tensor.
+     */
+    static QuantPrimitives.FakeQuantResult fakeQuantizeWithMask(INDArray x, QuantParams p, int axis) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+        INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+        FloatBuffer xb = buffer(x);
+        FloatBuffer ob = buffer(out);
+        FloatBuffer mb = buffer(mask);
+        float qmin = (float) p.qmin();
+        float qmax = (float) p.qmax();
+        double[] scales = p.scales();
+        int[] zps = p.zeroPoints();
+        int len = (int) x.length();
+        // like AxisOps.addi/subi: no "+ z" / "- z" at all when every zero point is 0 (keeps -0.0)
+        boolean withZ = false;
+        for (int z : zps) {
+            withZ |= z != 0;
+        }
+        if (axis < 0) {
+            run(xb, ob, mb, 0, len, (float) scales[0], (float) zps[0], withZ, qmin, qmax);
+            return new QuantPrimitives.FakeQuantResult(out, mask);
+        }
+        long outer = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= x.size(d);
+        }
+        int channels = (int) x.size(axis);
+        int inner = (int) (len / (outer * channels));
+        int base = 0;
+        for (long o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                run(xb, ob, mb, base, inner, (float) scales[c], (float) zps[c], withZ, qmin, qmax);
+                base += inner;
+            }
+        }
+        return new QuantPrimitives.FakeQuantResult(out, mask);
+    }
+
+    private static void run(FloatBuffer xb, FloatBuffer ob, FloatBuffer mb, int from, int count, float s, float z,
+                            boolean withZ, float qmin, float qmax) {
+        int end = from + count;
+        if (!withZ) {
+            for (int i = from; i < end; i++) {
+                float r = (float) Math.rint(xb.get(i) / s);
+                float q = r > qmin ? r : qmin;
+                q = q < qmax ? q : qmax;
+                mb.put(i, q == r ? 1f : 0f);
+                ob.put(i, q * s);
+            }
+            return;
+        }
+        for (int i = from; i < end; i++) {
+            float r = (float) Math.rint(xb.get(i) / s) + z;
+            float q = r > qmin ? r : qmin;
+            q = q < qmax ? q : qmax;
+            mb.put(i, q == r ? 1f : 0f);
+            ob.put(i, (q - z) * s);
+        }
+    }
+
+    /** {@code g * mask} (the STE backward) for two {@link #plain} arrays of one shape; a new array. */
+    static INDArray multiply(INDArray g, INDArray mask) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, g.shape(), 'c');
+        FloatBuffer gb = buffer(g);
+        FloatBuffer mb = buffer(mask);
+        FloatBuffer ob = buffer(out);
+        int len = (int) g.length();
+        for (int i = 0; i < len; i++) {
+            ob.put(i, gb.get(i) * mb.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * Minimum and maximum of each channel along {@code axis} of a {@link #plain} array (one of
+     * each when axis is -1), in one pass: {@code {min[], max[]}} as doubles of float32 values.
+     */
+    static double[][] channelMinMax(INDArray x, int axis) {
+        FloatBuffer xb = buffer(x);
+        int len = (int) x.length();
+        if (axis < 0) {
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < len; i++) {
+                float v = xb.get(i);
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            return new double[][] {{lo}, {hi}};
+        }
+        long outer = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= x.size(d);
+        }
+        int channels = (int) x.size(axis);
+        int inner = (int) (len / (outer * channels));
+        float[] lo = new float[channels];
+        float[] hi = new float[channels];
+        java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
+        java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+        int base = 0;
+        for (long o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                float l = lo[c];
+                float h = hi[c];
+                for (int i = base, end = base + inner; i < end; i++) {
+                    float v = xb.get(i);
+                    l = Math.min(l, v);
+                    h = Math.max(h, v);
+                }
+                lo[c] = l;
+                hi[c] = h;
+                base += inner;
+            }
+        }
+        double[] dlo = new double[channels];
+        double[] dhi = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            dlo[c] = lo[c];
+            dhi[c] = hi[c];
+        }
+        return new double[][] {dlo, dhi};
+    }
+}
