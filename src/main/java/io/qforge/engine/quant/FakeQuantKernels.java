@@ -79,25 +79,57 @@ final class FakeQuantKernels {
         return new QuantPrimitives.FakeQuantResult(out, mask);
     }
 
+    /** Elements per chunk: copied to Java arrays (L1-resident) so C2 can vectorize the loops. */
+    private static final int CHUNK = 2048;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
+
+    /**
+     * One channel segment {@code [from, from + count)}, chunk by chunk: bulk copy in, four simple
+     * loops C2 vectorizes (rint(x/s)+z; clamp; mask; (q-z)*s), bulk copy out. The clamp uses
+     * {@code Math.min/max} (NaN stays NaN), so a NaN is fixed afterwards to ND4J's result (qmin, mask 0).
+     */
     private static void run(FloatBuffer xb, FloatBuffer ob, FloatBuffer mb, int from, int count, float s, float z,
                             boolean withZ, float qmin, float qmax) {
-        int end = from + count;
-        if (!withZ) {
-            for (int i = from; i < end; i++) {
-                float r = (float) Math.rint(xb.get(i) / s);
-                float q = r > qmin ? r : qmin;
-                q = q < qmax ? q : qmax;
-                mb.put(i, q == r ? 1f : 0f);
-                ob.put(i, q * s);
+        float[][] scratch = SCRATCH.get();
+        float[] r = scratch[0];
+        float[] q = scratch[1];
+        float[] m = scratch[2];
+        for (int at = from, end = from + count; at < end; at += CHUNK) {
+            int len = Math.min(CHUNK, end - at);
+            xb.get(at, r, 0, len);
+            if (withZ) {
+                for (int i = 0; i < len; i++) {
+                    r[i] = (float) Math.rint(r[i] / s) + z;
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    r[i] = (float) Math.rint(r[i] / s);
+                }
             }
-            return;
-        }
-        for (int i = from; i < end; i++) {
-            float r = (float) Math.rint(xb.get(i) / s) + z;
-            float q = r > qmin ? r : qmin;
-            q = q < qmax ? q : qmax;
-            mb.put(i, q == r ? 1f : 0f);
-            ob.put(i, (q - z) * s);
+            for (int i = 0; i < len; i++) {
+                q[i] = Math.min(Math.max(r[i], qmin), qmax);
+            }
+            // q and r are integers (or infinite): |q - r| is 0 or >= 1, so this is exactly 1 or 0
+            for (int i = 0; i < len; i++) {
+                m[i] = 1f - Math.min(Math.abs(q[i] - r[i]), 1f);
+            }
+            for (int i = 0; i < len; i++) {
+                if (q[i] != q[i]) { // NaN input: ND4J's max(NaN, qmin) is qmin
+                    q[i] = qmin;
+                    m[i] = 0f;
+                }
+            }
+            if (withZ) {
+                for (int i = 0; i < len; i++) {
+                    q[i] = (q[i] - z) * s;
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    q[i] = q[i] * s;
+                }
+            }
+            ob.put(at, q, 0, len);
+            mb.put(at, m, 0, len);
         }
     }
 
@@ -108,8 +140,17 @@ final class FakeQuantKernels {
         FloatBuffer mb = buffer(mask);
         FloatBuffer ob = buffer(out);
         int len = (int) g.length();
-        for (int i = 0; i < len; i++) {
-            ob.put(i, gb.get(i) * mb.get(i));
+        float[][] scratch = SCRATCH.get();
+        float[] a = scratch[0];
+        float[] b = scratch[1];
+        for (int at = 0; at < len; at += CHUNK) {
+            int n = Math.min(CHUNK, len - at);
+            gb.get(at, a, 0, n);
+            mb.get(at, b, 0, n);
+            for (int i = 0; i < n; i++) {
+                a[i] = a[i] * b[i];
+            }
+            ob.put(at, a, 0, n);
         }
         return out;
     }
@@ -122,14 +163,9 @@ final class FakeQuantKernels {
         FloatBuffer xb = buffer(x);
         int len = (int) x.length();
         if (axis < 0) {
-            float lo = Float.POSITIVE_INFINITY;
-            float hi = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < len; i++) {
-                float v = xb.get(i);
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-            return new double[][] {{lo}, {hi}};
+            float[] lohi = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+            minMaxInto(xb, 0, len, lohi);
+            return new double[][] {{lohi[0]}, {lohi[1]}};
         }
         long outer = 1;
         for (int d = 0; d < axis; d++) {
@@ -144,15 +180,10 @@ final class FakeQuantKernels {
         int base = 0;
         for (long o = 0; o < outer; o++) {
             for (int c = 0; c < channels; c++) {
-                float l = lo[c];
-                float h = hi[c];
-                for (int i = base, end = base + inner; i < end; i++) {
-                    float v = xb.get(i);
-                    l = Math.min(l, v);
-                    h = Math.max(h, v);
-                }
-                lo[c] = l;
-                hi[c] = h;
+                float[] lohi = {lo[c], hi[c]};
+                minMaxInto(xb, base, inner, lohi);
+                lo[c] = lohi[0];
+                hi[c] = lohi[1];
                 base += inner;
             }
         }
@@ -163,5 +194,22 @@ final class FakeQuantKernels {
             dhi[c] = hi[c];
         }
         return new double[][] {dlo, dhi};
+    }
+
+    /** Folds the min and max of {@code [from, from + count)} into {@code lohi = {min, max}}. */
+    private static void minMaxInto(FloatBuffer xb, int from, int count, float[] lohi) {
+        float[] a = SCRATCH.get()[0];
+        float lo = lohi[0];
+        float hi = lohi[1];
+        for (int at = from, end = from + count; at < end; at += CHUNK) {
+            int n = Math.min(CHUNK, end - at);
+            xb.get(at, a, 0, n);
+            for (int i = 0; i < n; i++) {
+                lo = Math.min(lo, a[i]);
+                hi = Math.max(hi, a[i]);
+            }
+        }
+        lohi[0] = lo;
+        lohi[1] = hi;
     }
 }
