@@ -113,10 +113,16 @@ final class FakeQuantKernels {
             for (int i = 0; i < len; i++) {
                 m[i] = 1f - Math.min(Math.abs(q[i] - r[i]), 1f);
             }
+            float nan = 0f; // becomes NaN iff some mask value is NaN (Math.max propagates NaN; a vectorized reduction)
             for (int i = 0; i < len; i++) {
-                if (q[i] != q[i]) { // NaN input: ND4J's max(NaN, qmin) is qmin
-                    q[i] = qmin;
-                    m[i] = 0f;
+                nan = Math.max(nan, m[i]);
+            }
+            if (nan != nan) {
+                for (int i = 0; i < len; i++) {
+                    if (q[i] != q[i]) { // NaN input: ND4J's max(NaN, qmin) is qmin
+                        q[i] = qmin;
+                        m[i] = 0f;
+                    }
                 }
             }
             if (withZ) {
