@@ -29,7 +29,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (diagnosis, not a test): mean ms per op type, and the median ms of a whole step (forward, loss,
  * backward, Adam), after 10 warm-up steps. Like {@link StepProfile}, for the QAT graph.
  *
- * <p>Args: model.onnx (data.npz | idx-directory) batch steps.
+ * <p>Args: model.onnx (data.npz | idx-directory) batch steps [fp32] (fp32: the plain model's step, for the ratio).
  */
 public final class QatStepProfile {
     public static void main(String[] args) {
@@ -37,12 +37,20 @@ public final class QatStepProfile {
         Dataset d = args[1].endsWith(".npz") ? NpzReader.read(Path.of(args[1])) : IdxReader.fromDirectory(Path.of(args[1]));
         int batch = Integer.parseInt(args[2]);
         int steps = Integer.parseInt(args[3]);
-        QatModel model = QatModel.prepare(g, QuantConfig.defaults());
-        Calibrator.calibrate(model, d.xTrain(), batch, 8);
-        model.setFakeQuantEnabled(true);
-        model.setObserversEnabled(true);
-        Executor exec = model.executor();
-        Graph qg = model.graph();
+        boolean fp32 = args.length > 4 && args[4].equals("fp32");
+        Executor exec;
+        Graph qg;
+        if (fp32) {
+            exec = new Executor(g);
+            qg = g;
+        } else {
+            QatModel model = QatModel.prepare(g, QuantConfig.defaults());
+            Calibrator.calibrate(model, d.xTrain(), batch, 8);
+            model.setFakeQuantEnabled(true);
+            model.setObserversEnabled(true);
+            exec = model.executor();
+            qg = model.graph();
+        }
         Optimizer opt = new Adam(0.9, 0.999, 1e-8, 0);
         Map<String, INDArray> params = new HashMap<>();
         exec.trainableParameters().forEach(p -> params.put(p, qg.initializer(p)));
@@ -70,7 +78,7 @@ public final class QatStepProfile {
         }
         perOp.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-28s %7.2f ms%n", k, v / 1e6 / steps));
         Arrays.sort(stepNs);
-        System.out.printf(Locale.ROOT, "QAT step median %.2f ms (p25 %.2f, p75 %.2f) over %d steps, batch %d%n",
+        System.out.printf(Locale.ROOT, (fp32 ? "FP32" : "QAT") + " step median %.2f ms (p25 %.2f, p75 %.2f) over %d steps, batch %d%n",
                 stepNs[steps / 2] / 1e6, stepNs[steps / 4] / 1e6, stepNs[3 * steps / 4] / 1e6, steps, batch);
     }
 }
