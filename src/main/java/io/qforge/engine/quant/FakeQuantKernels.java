@@ -81,7 +81,7 @@ final class FakeQuantKernels {
 
     /** Elements per chunk: copied to Java arrays (L1-resident) so C2 can vectorize the loops. */
     private static final int CHUNK = 2048;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
 
     /**
      * One channel segment {@code [from, from + count)}, chunk by chunk: bulk copy in, four simple
@@ -217,5 +217,106 @@ final class FakeQuantKernels {
         }
         lohi[0] = lo;
         lohi[1] = hi;
+    }
+
+    /**
+     * LSQ forward of a {@link #plain} array (scales {@code s} already clamped, one per channel or
+     * one): {@code {x_hat, inside, d x_hat / d s}}, bit-identical to
+     * {@link LsqFakeQuantOp#forwardNd4j}: per element in float32, {@code v = x / s},
+     * {@code r = rint(v) + z}, {@code q = clamp(r)}, {@code inside = [q == r]},
+     * {@code qz = q - z}, {@code ds = qz - v * inside}, {@code x_hat = qz * s}
+     * (no {@code +z}/{@code -z} at all when every zero point is 0, like {@code AxisOps}).
+     */
+    static INDArray[] lsqForward(INDArray x, double[] scales, QuantParams p, int axis) {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+        INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+        INDArray dsArr = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+        FloatBuffer xb = buffer(x);
+        FloatBuffer ob = buffer(out);
+        FloatBuffer mb = buffer(mask);
+        FloatBuffer db = buffer(dsArr);
+        float qmin = (float) p.qmin();
+        float qmax = (float) p.qmax();
+        int[] zps = p.zeroPoints();
+        boolean withZ = false;
+        for (int z : zps) {
+            withZ |= z != 0;
+        }
+        int len = (int) x.length();
+        if (axis < 0) {
+            lsqRun(xb, ob, mb, db, 0, len, (float) scales[0], (float) zps[0], withZ, qmin, qmax);
+            return new INDArray[] {out, mask, dsArr};
+        }
+        long outer = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= x.size(d);
+        }
+        int channels = (int) x.size(axis);
+        int inner = (int) (len / (outer * channels));
+        int base = 0;
+        for (long o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                lsqRun(xb, ob, mb, db, base, inner, (float) scales[c], (float) zps[c], withZ, qmin, qmax);
+                base += inner;
+            }
+        }
+        return new INDArray[] {out, mask, dsArr};
+    }
+
+    private static void lsqRun(FloatBuffer xb, FloatBuffer ob, FloatBuffer mb, FloatBuffer db, int from, int count,
+                               float s, float z, boolean withZ, float qmin, float qmax) {
+        float[][] scratch = SCRATCH.get();
+        float[] v = scratch[0];
+        float[] r = scratch[1];
+        float[] q = scratch[2];
+        float[] m = scratch[3];
+        for (int at = from, end = from + count; at < end; at += CHUNK) {
+            int len = Math.min(CHUNK, end - at);
+            xb.get(at, v, 0, len);
+            for (int i = 0; i < len; i++) {
+                v[i] = v[i] / s;
+            }
+            if (withZ) {
+                for (int i = 0; i < len; i++) {
+                    r[i] = (float) Math.rint(v[i]) + z;
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    r[i] = (float) Math.rint(v[i]);
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                q[i] = Math.min(Math.max(r[i], qmin), qmax);
+            }
+            for (int i = 0; i < len; i++) {
+                m[i] = 1f - Math.min(Math.abs(q[i] - r[i]), 1f);
+            }
+            float nan = 0f;
+            for (int i = 0; i < len; i++) {
+                nan = Math.max(nan, m[i]);
+            }
+            if (nan != nan) {
+                for (int i = 0; i < len; i++) {
+                    if (q[i] != q[i]) { // NaN input: ND4J's max(NaN, qmin) is qmin
+                        q[i] = qmin;
+                        m[i] = 0f;
+                    }
+                }
+            }
+            if (withZ) {
+                for (int i = 0; i < len; i++) {
+                    q[i] = q[i] - z;
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                r[i] = q[i] - v[i] * m[i]; // d x_hat / d s
+            }
+            for (int i = 0; i < len; i++) {
+                q[i] = q[i] * s;
+            }
+            ob.put(at, q, 0, len);
+            mb.put(at, m, 0, len);
+            db.put(at, r, 0, len);
+        }
     }
 }

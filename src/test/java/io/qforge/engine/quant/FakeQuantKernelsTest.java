@@ -53,6 +53,13 @@ class FakeQuantKernelsTest {
         assertSameBits(ref.output(), QuantPrimitives.fakeQuantizeWithMask(x, p).output(), what + " public");
         // the mask is not trivial: some clipped, some inside
         assertThat(ref.inside().sumNumber().doubleValue()).isGreaterThan(0).isLessThan(x.length());
+        // LSQ forward (same scales): output, mask and d x_hat / d s
+        double[] sc = p.scales();
+        INDArray[] lsqRef = LsqFakeQuantOp.forwardNd4j(x, sc, p, axis);
+        INDArray[] lsq = FakeQuantKernels.lsqForward(x, sc, p, axis);
+        assertSameBits(lsqRef[0], lsq[0], what + " LSQ output");
+        assertSameBits(lsqRef[1], lsq[1], what + " LSQ mask");
+        assertSameBits(lsqRef[2], lsq[2], what + " LSQ d/ds");
         // STE backward
         INDArray g = data(x.shape(), 0.37, 99);
         assertSameBits(g.mul(ref.inside()), FakeQuantKernels.multiply(g, fused.inside()), what + " backward");
