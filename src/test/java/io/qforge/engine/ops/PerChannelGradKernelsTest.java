@@ -24,7 +24,8 @@ class PerChannelGradKernelsTest {
     void mulBackwardMatchesNd4j() {
         for (long[] bShape : new long[][] {{1, 5, 1, 1}, {5, 1, 1}}) {
             INDArray a = f(uniform(1, -2, 2, 4, 5, 6, 7));
-            INDArray b = f(uniform(2, 0.5, 2, bShape));
+            // a reshaped view, like the QAT graph's 1/f ([1, C, 1, 1] with non-default strides)
+            INDArray b = f(uniform(2, 0.5, 2, 5)).reshape(bShape);
             INDArray g = f(uniform(3, -1, 1, 4, 5, 6, 7));
             assertThat(FloatKernels.perChannelOf(b.shape(), a)).isTrue();
             INDArray[] d = op("Mul", 2).backward(new INDArray[] {a, b}, null, new INDArray[] {g}, new OpContext(true));
