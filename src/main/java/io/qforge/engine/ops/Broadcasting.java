@@ -22,6 +22,10 @@ final class Broadcasting {
         if (Arrays.equals(g, shape)) {
             return grad;
         }
+        if (FloatKernels.perChannelOf(shape, grad) && grad.size(0) * grad.size(1) < grad.length()) {
+            // one pass over the plain float gradient instead of ND4J's strided reduction
+            return channelVector(FloatKernels.channelSums(grad), shape);
+        }
         int lead = g.length - shape.length;
         if (lead < 0) {
             throw new IllegalArgumentException("cannot reduce gradient of shape " + Arrays.toString(g)
@@ -57,5 +61,14 @@ final class Broadcasting {
             out[i] = da == 1 ? db : da;
         }
         return out;
+    }
+
+    /** A FLOAT array of {@code shape} holding {@code values} (float32-rounded). */
+    static INDArray channelVector(double[] values, long[] shape) {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return org.nd4j.linalg.factory.Nd4j.createFromArray(f).reshape(shape);
     }
 }

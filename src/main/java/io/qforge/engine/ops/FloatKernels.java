@@ -147,4 +147,73 @@ final class FloatKernels {
         }
         return out;
     }
+
+    /**
+     * True when {@code small} broadcasts against the plain [N, C, ...] array {@code big} as one
+     * value per channel of axis 1: right-aligned, every dimension of {@code small} is 1 except the
+     * one facing axis 1, which is C (e.g. [1, C, 1, 1] or [C, 1, 1] against [N, C, H, W]).
+     */
+    static boolean perChannelOf(long[] small, INDArray big) {
+        int r = big.rank();
+        int lead = r - small.length;
+        if (r < 2 || lead < 0 || lead > 1 || !plain(big)) {
+            return false;
+        }
+        for (int i = 0; i < small.length; i++) {
+            long want = i + lead == 1 ? big.size(1) : 1;
+            if (small[i] != want) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per-channel {@code sum(g)} over an [N, C, ...] layout (float partial sums per block, then double). */
+    static double[] channelSums(INDArray g) {
+        int n = (int) g.size(0);
+        int c = (int) g.size(1);
+        int inner = (int) (g.length() / ((long) n * c));
+        FloatBuffer gb = buffer(g);
+        double[] sg = new double[c];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * inner;
+                float acc = 0;
+                for (int k = 0; k < inner; k++) {
+                    acc += gb.get(base + k);
+                }
+                sg[ch] += acc;
+            }
+        }
+        return sg;
+    }
+
+    /**
+     * Backward of {@code y = a * b[c]} (b one value per channel of axis 1 of the [N, C, ...] array
+     * a) in one pass: returns {@code da = g * b[c]} (the same float products as ND4J's multiply)
+     * and fills {@code db[c] = sum(g * a)} over the channel.
+     */
+    static INDArray channelScaleBackward(INDArray g, INDArray a, float[] b, double[] db) {
+        int n = (int) a.size(0);
+        int c = (int) a.size(1);
+        int inner = (int) (a.length() / ((long) n * c));
+        INDArray da = Nd4j.createUninitialized(DataType.FLOAT, a.shape(), 'c');
+        FloatBuffer gb = buffer(g);
+        FloatBuffer ab = buffer(a);
+        FloatBuffer ob = buffer(da);
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * inner;
+                float bc = b[ch];
+                float acc = 0;
+                for (int k = 0; k < inner; k++) {
+                    float gv = gb.get(base + k);
+                    ob.put(base + k, gv * bc);
+                    acc += gv * ab.get(base + k);
+                }
+                db[ch] += acc;
+            }
+        }
+        return da;
+    }
 }

@@ -1,6 +1,7 @@
 package io.qforge.engine.ops;
 
 import io.qforge.engine.graph.Node;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,6 +27,13 @@ final class MulOp implements Op {
         INDArray g = gradOutputs[0];
         INDArray a = inputs[0];
         INDArray b = inputs[1];
+        if (FloatKernels.plain(g) && FloatKernels.plain(a) && b.dataType() == DataType.FLOAT
+                && java.util.Arrays.equals(g.shape(), a.shape()) && FloatKernels.perChannelOf(b.shape(), a)) {
+            // y = a * b[c] (the QAT graph's BN unscale): da and db in one pass
+            double[] db = new double[(int) b.length()];
+            INDArray da = FloatKernels.channelScaleBackward(g, a, b.reshape(b.length()).toFloatVector(), db);
+            return new INDArray[] {da, Broadcasting.channelVector(db, b.shape())};
+        }
         INDArray da = Broadcasting.reduceTo(CustomOps.exec("multiply", g, b)[0], a.shape());
         INDArray db = Broadcasting.reduceTo(CustomOps.exec("multiply", g, a)[0], b.shape());
         return new INDArray[] {da, db};

@@ -50,6 +50,17 @@ abstract class AbstractObserver implements Observer {
         return granularity == Granularity.PER_CHANNEL ? axis : QuantParams.PER_TENSOR_AXIS;
     }
 
+    /**
+     * {@code {channelMin(x), channelMax(x)}}; one fused pass over a plain FLOAT array
+     * ({@link FakeQuantKernels#channelMinMax}), else the two ND4J reductions.
+     */
+    protected double[][] channelMinMax(INDArray x) {
+        if (FakeQuantKernels.plain(x)) {
+            return FakeQuantKernels.channelMinMax(x, axis);
+        }
+        return new double[][] {channelMin(x), channelMax(x)};
+    }
+
     /** Minimum of each channel along {@code axis} (one value when axis is -1). */
     protected double[] channelMin(INDArray x) {
         if (axis < 0) {

@@ -47,6 +47,11 @@ public final class FakeQuantOp implements Op {
             return new INDArray[] {null};
         }
         INDArray inside = ctx.saved(MASK);
-        return new INDArray[] {inside == null ? g : g.mul(inside)};
+        if (inside == null) {
+            return new INDArray[] {g};
+        }
+        return new INDArray[] {FakeQuantKernels.plain(g) && FakeQuantKernels.plain(inside)
+                && java.util.Arrays.equals(g.shape(), inside.shape())
+                ? FakeQuantKernels.multiply(g, inside) : g.mul(inside)};
     }
 }

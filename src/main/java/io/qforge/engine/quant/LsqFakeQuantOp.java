@@ -63,6 +63,17 @@ public final class LsqFakeQuantOp implements Op {
         double[] s = scales(inputs[1], p);
         int axis = p.axis() < 0 ? -1 : AxisOps.checkAxis(x, p.axis(), s.length, "LSQ fake-quant '"
                 + quantizer.name() + "'");
+        INDArray[] r = FakeQuantKernels.plain(x) ? FakeQuantKernels.lsqForward(x, s, p, axis) : forwardNd4j(x, s, p, axis);
+        ctx.save(MASK, r[1]);
+        ctx.save(DS, r[2]);
+        return new INDArray[] {r[0]};
+    }
+
+    /**
+     * The ND4J-kernel forward: {@code {x_hat, inside, d x_hat / d s}} (DOUBLE and non-plain inputs;
+     * the reference of {@link FakeQuantKernels#lsqForward}).
+     */
+    static INDArray[] forwardNd4j(INDArray x, double[] s, QuantParams p, int axis) {
         INDArray v = AxisOps.div(x, s, axis);
         INDArray r = Nd4j.exec(new Rint(v, v.ulike()));
         AxisOps.addi(r, p.zeroPoints(), axis);
@@ -71,9 +82,7 @@ public final class LsqFakeQuantOp implements Op {
         INDArray qMinusZ = AxisOps.subi(q, p.zeroPoints(), axis);      // q - z, in place on q
         INDArray ds = qMinusZ.sub(v.muli(inside));                     // (q - z) - v * inside
         INDArray out = AxisOps.mul(qMinusZ, s, axis);
-        ctx.save(MASK, inside);
-        ctx.save(DS, ds);
-        return new INDArray[] {out};
+        return new INDArray[] {out, inside, ds};
     }
 
     @Override
@@ -101,7 +110,9 @@ public final class LsqFakeQuantOp implements Op {
         }
         double gradScale = 1.0 / Math.sqrt((double) n * p.qmax());
         INDArray dScale = sum.muli(gradScale).castTo(inputs[1].dataType()).reshape(inputs[1].shape());
-        return new INDArray[] {g.mul(inside), dScale};
+        INDArray dx = FakeQuantKernels.plain(g) && FakeQuantKernels.plain(inside)
+                && java.util.Arrays.equals(g.shape(), inside.shape()) ? FakeQuantKernels.multiply(g, inside) : g.mul(inside);
+        return new INDArray[] {dx, dScale};
     }
 
     /** In place: {@code s = max(s, MIN_SCALE)} (call after an optimizer step). */

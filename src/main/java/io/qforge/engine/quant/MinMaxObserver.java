@@ -15,8 +15,9 @@ public final class MinMaxObserver extends AbstractObserver {
     @Override
     public INDArray observe(INDArray x) {
         checkInput(x);
-        double[] lo = channelMin(x);
-        double[] hi = channelMax(x);
+        double[][] mm = channelMinMax(x);
+        double[] lo = mm[0];
+        double[] hi = mm[1];
         checkSameChannels("MIN_MAX", min, lo);
         if (min == null) {
             min = lo;

@@ -35,11 +35,24 @@ public final class MovingAverageMinMaxObserver extends AbstractObserver {
     @Override
     public INDArray observe(INDArray x) {
         checkInput(x);
-        double[] lo = channelMin(x);
-        double[] hi = channelMax(x);
+        double[][] mm = channelMinMax(x);
+        double[] lo = mm[0];
+        double[] hi = mm[1];
         checkSameChannels("MOVING_AVERAGE_MIN_MAX", min, lo);
-        double tLo = x.minNumber().doubleValue();
-        double tHi = x.maxNumber().doubleValue();
+        double tLo;
+        double tHi;
+        if (FakeQuantKernels.plain(x)) {
+            // the tensor's min/max is the min/max of its channels' (float32 values, exact)
+            tLo = Double.POSITIVE_INFINITY;
+            tHi = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < lo.length; k++) {
+                tLo = Math.min(tLo, lo[k]);
+                tHi = Math.max(tHi, hi[k]);
+            }
+        } else {
+            tLo = x.minNumber().doubleValue();
+            tHi = x.maxNumber().doubleValue();
+        }
         if (min == null) {
             min = lo;
             max = hi;

@@ -109,6 +109,15 @@ public final class QuantPrimitives {
      * {@code qmin <= rint(x / s) + z <= qmax} (the value was not clipped), else 0; same type as x.
      */
     public static FakeQuantResult fakeQuantizeWithMask(INDArray x, QuantParams p) {
+        if (FakeQuantKernels.plain(x)) {
+            int axis = p.axis() < 0 ? -1 : AxisOps.checkAxis(x, p.axis(), p.channels(), "quantize");
+            return FakeQuantKernels.fakeQuantizeWithMask(x, p, axis);
+        }
+        return fakeQuantizeWithMaskNd4j(x, p);
+    }
+
+    /** The ND4J-kernel path of {@link #fakeQuantizeWithMask} (DOUBLE and non-plain arrays; the fused path's reference). */
+    static FakeQuantResult fakeQuantizeWithMaskNd4j(INDArray x, QuantParams p) {
         Grid g = quantizeToGrid(x, p, true);
         AxisOps.subi(g.q, p.zeroPoints(), g.axis);
         AxisOps.muli(g.q, p.scales(), g.axis);
