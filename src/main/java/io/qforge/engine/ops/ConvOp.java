@@ -57,8 +57,12 @@ final class ConvOp implements Op {
         return groups == c && w.size(1) == 1 ? ConvKernels.Kind.DEPTHWISE : ConvKernels.Kind.GROUPED;
     }
 
-    @Override
-    public INDArray[] forward(INDArray[] inputs, OpContext ctx) {
+    /** What forward and backward share: the kernel kind, padding, the (padded) input and the kernel to run. */
+    private record Setup(ConvKernels.Kind kind, Spatial2d sp, long[] pad, boolean sym, INDArray xin, INDArray kernel,
+                         boolean dilated) {
+    }
+
+    private Setup setup(INDArray[] inputs) {
         INDArray x = inputs[0];
         INDArray w = inputs[1];
         INDArray b = inputs.length > 2 ? inputs[2] : null;
@@ -67,33 +71,30 @@ final class ConvOp implements Op {
         long[] pad = sp.padding(x.size(2), x.size(3));
         boolean sym = Spatial2d.symmetric(pad);
         INDArray xin = sym ? x : Spatial2d.padExplicit(x, pad, 0.0);
-        if (dilateKernel(kind, sp)) {
-            INDArray wd = ConvKernels.dilateKernel(w, sp);
-            return new INDArray[] {ConvKernels.forward(kind, xin, wd, b, sp.undilated().window(pad), groups)};
-        }
-        return new INDArray[] {ConvKernels.forward(kind, xin, w, b, sp.window(pad), groups)};
+        boolean dilated = dilateKernel(kind, sp);
+        return new Setup(kind, sp, pad, sym, xin, dilated ? ConvKernels.dilateKernel(w, sp) : w, dilated);
+    }
+
+    @Override
+    public INDArray[] forward(INDArray[] inputs, OpContext ctx) {
+        Setup c = setup(inputs);
+        INDArray b = inputs.length > 2 ? inputs[2] : null;
+        var window = c.dilated() ? c.sp().undilated().window(c.pad()) : c.sp().window(c.pad());
+        return new INDArray[] {ConvKernels.forward(c.kind(), c.xin(), c.kernel(), b, window, groups)};
     }
 
     @Override
     public INDArray[] backward(INDArray[] inputs, INDArray[] outputs, INDArray[] gradOutputs, OpContext ctx) {
+        Setup c = setup(inputs);
         INDArray x = inputs[0];
-        INDArray w = inputs[1];
         INDArray b = inputs.length > 2 ? inputs[2] : null;
-        ConvKernels.Kind kind = kind(x, w, b);
-        Spatial2d sp = params(w);
-        long[] pad = sp.padding(x.size(2), x.size(3));
-        boolean sym = Spatial2d.symmetric(pad);
-        INDArray xin = sym ? x : Spatial2d.padExplicit(x, pad, 0.0);
-        INDArray[] g;
-        if (dilateKernel(kind, sp)) {
-            INDArray wd = ConvKernels.dilateKernel(w, sp);
-            g = ConvKernels.backward(kind, xin, wd, b, gradOutputs[0], sp.undilated().window(pad), groups);
-            g[1] = ConvKernels.undilateKernel(g[1], sp);
-        } else {
-            g = ConvKernels.backward(kind, xin, w, b, gradOutputs[0], sp.window(pad), groups);
+        var window = c.dilated() ? c.sp().undilated().window(c.pad()) : c.sp().window(c.pad());
+        INDArray[] g = ConvKernels.backward(c.kind(), c.xin(), c.kernel(), b, gradOutputs[0], window, groups);
+        if (c.dilated()) {
+            g[1] = ConvKernels.undilateKernel(g[1], c.sp());
         }
-        if (!sym) {
-            g[0] = Spatial2d.unpad(g[0], pad, x.size(2), x.size(3));
+        if (!c.sym()) {
+            g[0] = Spatial2d.unpad(g[0], c.pad(), x.size(2), x.size(3));
         }
         INDArray[] out = new INDArray[inputs.length];
         System.arraycopy(g, 0, out, 0, Math.min(g.length, out.length));
