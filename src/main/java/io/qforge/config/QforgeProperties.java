@@ -65,6 +65,12 @@ public class QforgeProperties {
         private int maxAttempts = 3;
         /** Wall time one attempt of a job may run; past it the job FAILS with a message saying so. */
         private Duration maxJobDuration = Duration.ofHours(24);
+        /**
+         * Times a worker thread that died (an error escaped its loop, or it was interrupted) is
+         * replaced over the life of the process; once they are used up and no worker is left,
+         * liveness reports DOWN so the orchestrator restarts the process.
+         */
+        private int maxRestarts = 3;
 
         public int getCount() { return count; }
         public void setCount(int v) { count = v; }
@@ -82,6 +88,8 @@ public class QforgeProperties {
         public void setMaxAttempts(int v) { maxAttempts = v; }
         public Duration getMaxJobDuration() { return maxJobDuration; }
         public void setMaxJobDuration(Duration v) { maxJobDuration = v; }
+        public int getMaxRestarts() { return maxRestarts; }
+        public void setMaxRestarts(int v) { maxRestarts = v; }
     }
 
     /** The embedded PostgreSQL used when {@code spring.datasource.url} is not set. */

@@ -99,12 +99,9 @@ public class JobRunner {
             return succeed(claim, result, started);
         } catch (JobStoppedException e) {
             return stopped(claim, e);
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) { // whatever the job threw (OutOfMemoryError included) ends the job, not the worker
             log.warn("job {} failed", job.id(), e);
-            // engine messages name what is wrong and are meant for the user; storage internals are not
-            String message = e instanceof org.springframework.dao.DataAccessException
-                    ? "Internal storage error while running the job; see the service log"
-                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String message = FailureMessages.of(e);
             if (queue.finish(claim, JobStatus.FAILED, message)) {
                 events.append(job.id(), "FAILED", Map.of("error", message));
                 record(JobStatus.FAILED, started);
