@@ -38,7 +38,7 @@ public final class QatJob {
     private final JobListener listener;
     private final BooleanSupplier stop;
 
-    private QatJob(QatJobSpec spec, JobListener listener, BooleanSupplier stop) {
+    QatJob(QatJobSpec spec, JobListener listener, BooleanSupplier stop) {
         this.spec = spec;
         this.listener = listener;
         this.stop = stop;
@@ -67,11 +67,11 @@ public final class QatJob {
         QatModel ptq = calibrated(fp32, data);
         Metrics ptqFake = Evaluator.evaluate(ptq.executor(), data.xTest(), data.yTest(), bs);
         Metrics ptqInt8 = JobEvaluation.intMetrics(new IntExecutor(IntModelConverter.convert(ptq)), data, bs);
-        QatModel qat = calibrated(fp32, data);
-        int firstEpoch = resumeFrom == null ? 0 : QatCheckpoint.restore(qat, resumeFrom);
+        Training training = trainingModel(fp32, data, resumeFrom);
+        QatModel qat = training.model();
 
         phase(JobPhase.TRAINING);
-        TrainResult trained = QatTrainer.fit(qat, data, spec.train(), firstEpoch, trainingListener(qat), stop);
+        TrainResult trained = train(training, data);
         if (trained.stopped()) {
             throw new CancellationException("stopped during QAT training");
         }
@@ -93,6 +93,21 @@ public final class QatJob {
                 new JobReport.Sizes(modelBytes.length, qdq.length), layers, kernels.optimizedOps(),
                 kernels.usesIntegerKernels(), trained.epochs());
         return new JobResult(report, qdq, EncodingsJson.toJson(intModel));
+    }
+
+    /** The model QAT fine-tunes and the epoch it starts at: calibrated afresh, then restored from the checkpoint if any. */
+    record Training(QatModel model, int firstEpoch) {}
+
+    Training trainingModel(Graph fp32, Dataset data, byte[] resumeFrom) {
+        QatModel qat = calibrated(fp32, data);
+        int firstEpoch = resumeFrom == null ? 0 : QatCheckpoint.restore(qat, resumeFrom);
+        return new Training(qat, firstEpoch);
+    }
+
+    /** QAT from {@code training.firstEpoch()}; a checkpoint goes to the listener after every epoch. */
+    TrainResult train(Training training, Dataset data) {
+        return QatTrainer.fit(training.model(), data, spec.train(), training.firstEpoch(),
+                trainingListener(training.model()), stop);
     }
 
     private QatModel calibrated(Graph fp32, Dataset data) {
