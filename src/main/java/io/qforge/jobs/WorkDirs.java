@@ -131,6 +131,8 @@ public class WorkDirs {
                 if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || active.contains(dir)) continue;
                 try {
                     if (removeIfDead(dir)) removed++;
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // its attempt ended and removed it meanwhile
                 } catch (IOException | RuntimeException e) {
                     log.warn("could not check or remove work directory {}: {}", dir, e.toString());
                 }
