@@ -18,6 +18,7 @@ import io.qforge.engine.quant.QatTrainer;
 import io.qforge.engine.train.EpochResult;
 import io.qforge.engine.train.Evaluator;
 import io.qforge.engine.train.Metrics;
+import io.qforge.engine.train.Optimizer;
 import io.qforge.engine.train.TrainResult;
 import io.qforge.engine.train.TrainingListener;
 import java.util.List;
@@ -96,18 +97,19 @@ public final class QatJob {
     }
 
     /** The model QAT fine-tunes and the epoch it starts at: calibrated afresh, then restored from the checkpoint if any. */
-    record Training(QatModel model, int firstEpoch) {}
+    record Training(QatModel model, Optimizer optimizer, int firstEpoch) {}
 
     Training trainingModel(Graph fp32, Dataset data, byte[] resumeFrom) {
         QatModel qat = calibrated(fp32, data);
-        int firstEpoch = resumeFrom == null ? 0 : QatCheckpoint.restore(qat, resumeFrom);
-        return new Training(qat, firstEpoch);
+        Optimizer optimizer = Optimizer.of(spec.train());
+        int firstEpoch = resumeFrom == null ? 0 : QatCheckpoint.restore(qat, optimizer, resumeFrom);
+        return new Training(qat, optimizer, firstEpoch);
     }
 
     /** QAT from {@code training.firstEpoch()}; a checkpoint goes to the listener after every epoch. */
     TrainResult train(Training training, Dataset data) {
-        return QatTrainer.fit(training.model(), data, spec.train(), training.firstEpoch(),
-                trainingListener(training.model()), stop);
+        return QatTrainer.fit(training.model(), data, spec.train(), training.firstEpoch(), training.optimizer(),
+                trainingListener(training), stop);
     }
 
     private QatModel calibrated(Graph fp32, Dataset data) {
@@ -117,7 +119,7 @@ public final class QatJob {
         return m;
     }
 
-    private TrainingListener trainingListener(QatModel qat) {
+    private TrainingListener trainingListener(Training training) {
         int total = spec.train().epochs();
         return new TrainingListener() {
             @Override
@@ -128,7 +130,8 @@ public final class QatJob {
             @Override
             public void onEpoch(EpochResult r) {
                 listener.epoch(r, total);
-                listener.checkpoint(r.epoch() + 1, QatCheckpoint.write(qat, r.epoch() + 1));
+                listener.checkpoint(r.epoch() + 1, QatCheckpoint.write(training.model(), r.epoch() + 1,
+                        training.optimizer()));
             }
         };
     }

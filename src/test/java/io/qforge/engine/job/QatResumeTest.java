@@ -31,7 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * is trained one epoch and checkpointed (the live model is captured at that moment); a fresh job
  * object (calibrated anew, as a worker on another machine would) restores the checkpoint; every
  * weight, bias, BatchNorm running mean and variance, learned (LSQ) scale, quantizer scale and zero
- * point, and min-max / moving-average observer statistic equals the captured one exactly.
+ * point, min-max / moving-average observer statistic and optimizer moment equals the captured one
+ * exactly; and the resumed job ends exactly where an uninterrupted one does.
  */
 class QatResumeTest {
     private static final Fixtures.Model MODEL = Fixtures.LENET; // Conv + BatchNorm + Gemm
@@ -50,23 +51,22 @@ class QatResumeTest {
         return new QatJobSpec(q, train, 256);
     }
 
-    /** A checkpoint and the model state captured when it was written. */
-    private record Checkpointed(byte[] state, State live, Map<String, double[]> calibrated) {}
+    /** A checkpoint and the model and optimizer state captured when it was written. */
+    private record Checkpointed(byte[] state, State live, OptState liveOptimizer, Map<String, double[]> calibrated) {}
 
     private static Checkpointed trainOneEpoch(Graph fp32, Dataset data, QatJobSpec spec) {
         List<Checkpointed> out = new ArrayList<>();
-        QatModel[] model = new QatModel[1];
+        QatJob.Training[] training = new QatJob.Training[1];
         Map<String, double[]> calibrated = new LinkedHashMap<>();
         var job = new QatJob(spec, new JobListener() {
             @Override
             public void checkpoint(int epochsDone, byte[] state) {
-                out.add(new Checkpointed(state, State.of(model[0]), calibrated));
+                out.add(new Checkpointed(state, State.of(training[0].model()), OptState.of(training[0].optimizer()), calibrated));
             }
         }, () -> !out.isEmpty()); // the worker is gone after the first checkpoint
-        var training = job.trainingModel(fp32, data, null);
-        model[0] = training.model();
-        calibrated.putAll(State.of(model[0]).tensors());
-        job.train(training, data);
+        training[0] = job.trainingModel(fp32, data, null);
+        calibrated.putAll(State.of(training[0].model()).tensors());
+        job.train(training[0], data);
         assertThat(out).hasSize(1);
         return out.get(0);
     }
@@ -111,6 +111,18 @@ class QatResumeTest {
         after.scales().forEach((q, v) -> assertThat(v).as("scales of %s", q).containsExactly(ckpt.live().scales().get(q)));
         after.zeroPoints().forEach((q, v) -> assertThat(v).as("zero points of %s", q).containsExactly(ckpt.live().zeroPoints().get(q)));
         assertThat(after.scales().keySet()).containsExactlyElementsOf(ckpt.live().scales().keySet());
+        // ... and so is the optimizer (Adam: step count, first and second moments of every parameter)
+        OptState opt = OptState.of(resumed.optimizer());
+        assertThat(OptState.of(fresh.trainingModel(MODEL.graph(), data, null).optimizer()).buffers()).isEmpty();
+        assertThat(ckpt.liveOptimizer().steps()).isPositive();
+        assertThat(opt.steps()).isEqualTo(ckpt.liveOptimizer().steps());
+        assertThat(opt.buffers().keySet()).isNotEmpty().containsExactlyElementsOf(ckpt.liveOptimizer().buffers().keySet());
+        opt.buffers().forEach((t, b) -> {
+            assertThat(b.length).isEqualTo(2);
+            for (int i = 0; i < b.length; i++) {
+                assertThat(b[i]).as("moment %d of %s", i + 1, t).containsExactly(ckpt.liveOptimizer().buffers().get(t)[i]);
+            }
+        });
         after.observers().forEach((q, stats) -> {
             assertThat(stats.length).as("observer statistics of %s", q).isEqualTo(ckpt.live().observers().get(q).length);
             for (int i = 0; i < stats.length; i++) {
@@ -119,19 +131,21 @@ class QatResumeTest {
         });
     }
 
+    static Stream<TrainConfig> optimizers() {
+        return Stream.of(
+                new TrainConfig(2, 64, TrainConfig.OptimizerKind.ADAM, 1e-3, 0.9, 0.0, TrainConfig.ScheduleKind.COSINE, 1, 0.1, 0, -1),
+                new TrainConfig(2, 64, TrainConfig.OptimizerKind.SGD, 1e-2, 0.9, 1e-4, TrainConfig.ScheduleKind.COSINE, 1, 0.1, 0, -1));
+    }
+
     /**
-     * The checkpoint holds all the state training carries between epochs except the optimizer's
-     * moments (README, "Known limits"): with a stateless optimizer (SGD without momentum) a job
-     * that is stopped after epoch 1 and resumed in a fresh job ends bit-identical to one that ran
-     * through.
+     * The checkpoint holds all the state training carries between epochs: a job stopped after
+     * epoch 1 and resumed in a fresh job ends bit-identical to one that ran through.
      */
-    @Test
-    void withAStatelessOptimizerAResumedJobEndsExactlyAsAnUninterruptedOne() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void aResumedJobEndsExactlyAsAnUninterruptedOne(TrainConfig train) {
         Dataset data = MODEL.data();
-        QuantConfig q = QuantConfig.builder().calibrationBatches(4).build();
-        TrainConfig sgd = new TrainConfig(2, 64, TrainConfig.OptimizerKind.SGD, 1e-2, 0.0, 0.0,
-                TrainConfig.ScheduleKind.COSINE, 1, 0.1, 0, -1);
-        QatJobSpec spec = new QatJobSpec(q, sgd, 256);
+        QatJobSpec spec = new QatJobSpec(QuantConfig.builder().calibrationBatches(4).build(), train, 256);
 
         var through = new QatJob(spec, JobListener.NONE, () -> false);
         var whole = through.trainingModel(MODEL.graph(), data, null);
@@ -145,9 +159,40 @@ class QatResumeTest {
         State end = State.of(resumed.model());
 
         assertThat(ckpt.live().tensors()).isNotEqualTo(uninterrupted.tensors());
-        uninterrupted.tensors().forEach((t, v) -> assertThat(end.tensors().get(t)).as("tensor %s", t).containsExactly(v));
-        uninterrupted.scales().forEach((n, v) -> assertThat(end.scales().get(n)).as("scales of %s", n).containsExactly(v));
-        uninterrupted.zeroPoints().forEach((n, v) -> assertThat(end.zeroPoints().get(n)).as("zero points of %s", n).containsExactly(v));
+        assertEqual(end, uninterrupted);
+    }
+
+    /**
+     * A checkpoint written before optimizer state was saved (format 1) still resumes; its
+     * optimizer starts from zero. With SGD without momentum (no optimizer state) the outcome is
+     * the uninterrupted one.
+     */
+    @Test
+    void aCheckpointOfTheFirstFormatStillResumes() {
+        Dataset data = MODEL.data();
+        TrainConfig sgd = new TrainConfig(2, 64, TrainConfig.OptimizerKind.SGD, 1e-2, 0.0, 0.0,
+                TrainConfig.ScheduleKind.COSINE, 1, 0.1, 0, -1);
+        QatJobSpec spec = new QatJobSpec(QuantConfig.builder().calibrationBatches(4).build(), sgd, 256);
+        var through = new QatJob(spec, JobListener.NONE, () -> false);
+        var whole = through.trainingModel(MODEL.graph(), data, null);
+        through.train(whole, data);
+
+        byte[] v2 = trainOneEpoch(MODEL.graph(), data, spec).state();
+        // format 1 = format 2 without the trailing optimizer section (here: 0 steps, 0 buffers = 12 bytes)
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 12);
+        java.nio.ByteBuffer.wrap(v1).putInt(0, 0x51464b31);
+        var again = new QatJob(spec, JobListener.NONE, () -> false);
+        var resumed = again.trainingModel(MODEL.graph(), data, v1);
+        assertThat(resumed.firstEpoch()).isEqualTo(1);
+        again.train(resumed, data);
+        assertEqual(State.of(resumed.model()), State.of(whole.model()));
+    }
+
+    private static void assertEqual(State actual, State expected) {
+        assertThat(actual.tensors().keySet()).containsExactlyElementsOf(expected.tensors().keySet());
+        expected.tensors().forEach((t, v) -> assertThat(actual.tensors().get(t)).as("tensor %s", t).containsExactly(v));
+        expected.scales().forEach((n, v) -> assertThat(actual.scales().get(n)).as("scales of %s", n).containsExactly(v));
+        expected.zeroPoints().forEach((n, v) -> assertThat(actual.zeroPoints().get(n)).as("zero points of %s", n).containsExactly(v));
     }
 
     private static List<String> batchNormRunningStatistics(Graph g) {
@@ -191,6 +236,22 @@ class QatResumeTest {
                 return new double[][] {o.min().clone(), o.max().clone(), o.tensorRange().clone()};
             }
             return new double[0][];
+        }
+    }
+
+    /** A deep copy of an optimizer's state. */
+    private record OptState(long steps, Map<String, double[][]> buffers) {
+        static OptState of(io.qforge.engine.train.Optimizer o) {
+            var st = o.state();
+            Map<String, double[][]> copy = new java.util.TreeMap<>();
+            st.buffers().forEach((name, b) -> {
+                double[][] c = new double[b.length][];
+                for (int i = 0; i < b.length; i++) {
+                    c[i] = b[i].dup('c').reshape(b[i].length()).castTo(DataType.DOUBLE).toDoubleVector();
+                }
+                copy.put(name, c);
+            });
+            return new OptState(st.steps(), copy);
         }
     }
 }
