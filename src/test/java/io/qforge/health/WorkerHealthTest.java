@@ -99,11 +99,11 @@ class WorkerHealthTest extends ServiceTest {
     }
 
     private Http.Res readiness() {
-        return new Http(port, "none").get("/actuator/health/readiness");
+        return new Http(port, null).get("/actuator/health/readiness");
     }
 
     private Http.Res liveness() {
-        return new Http(port, "none").get("/actuator/health/liveness");
+        return new Http(port, null).get("/actuator/health/liveness");
     }
 
     private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
