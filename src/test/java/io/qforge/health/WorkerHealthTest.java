@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
@@ -25,6 +27,9 @@ import org.springframework.test.context.TestPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class WorkerHealthTest extends ServiceTest {
     static final String QUEUE = "worker-health-test";
+
+    @Autowired
+    HealthEndpointGroups groups;
 
     @Test
     void aJobThatRunsOutOfMemoryFailsAndTheWorkerRunsTheNextJob_thenReadinessAndLivenessFollowTheWorkers() throws Exception {
@@ -72,6 +77,17 @@ class WorkerHealthTest extends ServiceTest {
         assertThat(ready.json().get("status").stringValue()).isEqualTo("DOWN");
         awaitTrue(() -> liveness().status() == 503, Duration.ofSeconds(10));
         assertThat(liveness().json().get("status").stringValue()).isEqualTo("DOWN");
+    }
+
+    /** Readiness also follows the database (Boot's {@code db} indicator; group members are validated at start). */
+    @Test
+    void readinessIsMadeOfTheDatabaseAndTheWorkers() {
+        var readiness = groups.get("readiness");
+        assertThat(readiness.isMember("db")).isTrue();
+        assertThat(readiness.isMember("workers")).isTrue();
+        assertThat(readiness.isMember("readinessState")).isTrue();
+        assertThat(groups.get("liveness").isMember("livenessState")).isTrue();
+        assertThat(groups.get("liveness").isMember("db")).isFalse(); // a database outage is not a reason to restart
     }
 
     private List<String> owners(String jobId) {
