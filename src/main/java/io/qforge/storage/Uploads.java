@@ -53,7 +53,7 @@ public class Uploads {
                 limit, "The model file")) {
             ModelSummary summary;
             try {
-                summary = modelInspector.inspect(spooled.file());
+                summary = modelInspector.inspect(spooled.file(), file.getOriginalFilename());
             } catch (UploadRejected e) {
                 throw new ValidationException(e.getMessage(), e.problems());
             }
@@ -71,7 +71,7 @@ public class Uploads {
                 limit, "The dataset file")) {
             DatasetSummary summary;
             try {
-                summary = datasetInspector.inspectDataset(spooled.file());
+                summary = datasetInspector.inspectDataset(spooled.file(), file.getOriginalFilename());
             } catch (UploadRejected e) {
                 throw new ValidationException(e.getMessage(), e.problems());
             }

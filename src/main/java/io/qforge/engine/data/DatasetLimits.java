@@ -7,11 +7,21 @@ package io.qforge.engine.data;
  * @param maxElementsPerArray the most elements one array may hold
  * @param maxTotalBytes the most data bytes (as stored in the file, before conversion) all arrays
  *     read for one dataset may hold together
+ * @param maxInflatedBytes the most bytes a check of one archive may inflate, counted as they come
+ *     out of the decompressor (all entries together; the zip's declared sizes are not trusted)
  */
-public record DatasetLimits(long maxElementsPerArray, long maxTotalBytes) {
+public record DatasetLimits(long maxElementsPerArray, long maxTotalBytes, long maxInflatedBytes) {
+
+    /** Default inflated-bytes budget: 4 GiB. */
+    public static final long DEFAULT_MAX_INFLATED_BYTES = 4L << 30;
 
     /** 200 million elements per array, 2 GiB of data in all: Fashion-MNIST (47M bytes) fits easily. */
     public static final DatasetLimits DEFAULT = new DatasetLimits(200_000_000L, 2L << 30);
+
+    /** Limits with the {@link #DEFAULT_MAX_INFLATED_BYTES default} inflated-bytes budget. */
+    public DatasetLimits(long maxElementsPerArray, long maxTotalBytes) {
+        this(maxElementsPerArray, maxTotalBytes, DEFAULT_MAX_INFLATED_BYTES);
+    }
 
     /** One array is read into one buffer, which Java caps at 2^31 - 1 bytes. */
     static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
@@ -22,6 +32,9 @@ public record DatasetLimits(long maxElementsPerArray, long maxTotalBytes) {
         }
         if (maxTotalBytes <= 0) {
             throw new IllegalArgumentException("maxTotalBytes must be > 0, was " + maxTotalBytes);
+        }
+        if (maxInflatedBytes <= 0) {
+            throw new IllegalArgumentException("maxInflatedBytes must be > 0, was " + maxInflatedBytes);
         }
     }
 
