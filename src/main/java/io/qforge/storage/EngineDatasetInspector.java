@@ -66,8 +66,8 @@ public final class EngineDatasetInspector implements DatasetInspector {
         for (var e : scan.labels().entrySet()) {
             LabelRange r = e.getValue();
             if (r.min() < 0) {
-                problems.add(new FieldProblem(e.getKey(), e.getKey() + "[" + r.minIndex() + "] = " + r.min()
-                        + " is a negative label; labels are 0..classes-1", r.min()));
+                problems.add(new FieldProblem(e.getKey(), e.getKey() + " has a negative label (" + r.min()
+                        + "); labels are 0..classes-1", r.min()));
             }
             maxLabel = Math.max(maxLabel, r.max());
         }

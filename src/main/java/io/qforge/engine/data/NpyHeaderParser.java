@@ -105,8 +105,8 @@ final class NpyHeaderParser {
         }
         Object descr = dict.get("descr");
         if (holdsObjectType(descr)) {
-            throw new PickledArrayException(name + " has object dtype " + describe(descr)
-                    + ": pickled arrays are refused");
+            throw new PickledArrayException(name + " has object dtype "
+                    + (descr instanceof String d ? "'" + d + "'" : describe(descr)) + ": pickled arrays are refused");
         }
         if (!(descr instanceof String d)) {
             throw new DatasetException(name + " has a structured dtype " + describe(descr)
