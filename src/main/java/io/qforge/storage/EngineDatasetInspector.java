@@ -92,7 +92,8 @@ public final class EngineDatasetInspector implements DatasetInspector {
     private static UploadRejected rejected(String name, String message) {
         String field = NpzReader.REQUIRED.stream().filter(n -> message != null && message.contains(n))
                 .min(Comparator.comparingInt(message::indexOf)).orElse("file");
-        return new UploadRejected("The dataset " + name + " cannot be used: " + message,
+        String why = message != null && message.startsWith(name + ": ") ? message.substring(name.length() + 2) : message;
+        return new UploadRejected("The dataset " + name + " cannot be used: " + why,
                 List.of(new FieldProblem(field, message, null)));
     }
 
