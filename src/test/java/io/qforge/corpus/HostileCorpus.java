@@ -34,12 +34,14 @@ import org.nd4j.shade.protobuf.ByteString;
  * (CI has no numpy/onnx); nothing here is ever stored inflated (the zip bomb is deflated as it is
  * written, from a stream of zeros).
  *
- * <p>Write the files to a directory (to try them by hand with curl):
+ * <p>Write the files to a directory (to try them by hand with curl, or with numpy/onnx: the
+ * controls load in numpy 1.24 and pass onnx 1.12's checker):
  * <pre>
- *   ./mvnw -q test-compile exec:java -Dexec.classpathScope=test \
- *       -Dexec.mainClass=io.qforge.corpus.HostileCorpus -Dexec.args="target/hostile-corpus /tmp/qforge-canary"
+ *   ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ *   java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" io.qforge.corpus.HostileCorpus \
+ *       target/hostile-corpus /tmp/qforge-canary
  * </pre>
- * or run {@link #main} from an IDE. {@code canaryDir} is where external-data, {@code ..},
+ * (40 files, about 300 KB; a MANIFEST.tsv lists the expected answers). {@code canaryDir} is where external-data, {@code ..},
  * absolute and symlink entries point; nothing may ever appear there.
  */
 public final class HostileCorpus {
