@@ -148,6 +148,11 @@ public final class HostileCorpus {
         c.add(data("zip-bomb.npz", bomb(), 422, "x_train", "qforge.uploads.max-inflated-bytes"));
         c.add(data("zip-size-lie.npz", lieAboutSize(npz(z -> { }), "y_test.npy", 3), 422, "y_test",
                 "declares 3 bytes but holds"));
+        c.add(data("zip-many-entries.npz", npz(z -> {
+            for (int i = 0; i < 1200; i++) {
+                z.put("n" + i, new byte[0]);
+            }
+        }), 422, "file", "zip entries (central directory records); at most 1000"));
         c.add(data("zip-dotdot.npz", npz(z -> z.put("../../" + canaryDir.getFileName() + "/pwned.npy", longs(1))),
                 422, "file", "'..' path segment"));
         c.add(data("zip-absolute.npz", npz(z -> z.put(canary + ".npy", longs(1))), 422, "file", "absolute path"));

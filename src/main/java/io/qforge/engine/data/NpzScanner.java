@@ -45,6 +45,11 @@ public final class NpzScanner {
     }
 
     public static Result scan(Path npz, String fileName, DatasetLimits limits) {
+        long entries = centralDirectorySignatures(npz);
+        if (entries > limits.maxZipEntries()) {
+            throw new DatasetException(fileName + " holds " + entries + " zip entries (central directory records);"
+                    + " at most " + limits.maxZipEntries() + " are accepted");
+        }
         try (ZipFile zip = ZipFile.builder().setPath(npz).get()) {
             return scan(zip, fileName, limits);
         } catch (IOException e) {
@@ -109,6 +114,30 @@ public final class NpzScanner {
             }
         }
         return new Result(Collections.unmodifiableMap(headers), Collections.unmodifiableMap(labels));
+    }
+
+    /**
+     * How many central directory signatures ({@code PK\1\2}) the file holds: an upper bound of its
+     * entries, counted by streaming the file before a zip library loads the directory (which costs
+     * hundreds of bytes of heap per entry, whatever count the archive's end record claims).
+     */
+    static long centralDirectorySignatures(Path npz) {
+        long count = 0;
+        int last = 0; // the previous 3 bytes, so a signature split across reads is found
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = java.nio.file.Files.newInputStream(npz)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    last = last << 8 | buffer[i] & 0xFF;
+                    if (last == 0x504B0102) {
+                        count++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DatasetException("could not read the upload: " + e.getMessage(), e);
+        }
+        return count;
     }
 
     private static void checkEntry(ZipArchiveEntry e, ZipFile zip, String fileName, Set<String> seen) {

@@ -150,6 +150,20 @@ class HostileNpzTest {
     }
 
     @Test
+    void entriesAreCountedBeforeTheZipDirectoryIsLoaded() {
+        var a = valid();
+        for (int i = 0; i < 6; i++) {
+            a.put("extra" + i, new byte[0]);
+        }
+        Path f = file(a);
+        assertThat(NpzScanner.centralDirectorySignatures(f)).isEqualTo(10);
+        assertThatThrownBy(() -> NpzScanner.scan(f, "'many.npz'", new DatasetLimits(1000, 1L << 30, 1L << 30, 9)))
+                .hasMessage("'many.npz' holds 10 zip entries (central directory records); at most 9 are accepted");
+        assertThat(NpzScanner.scan(f, "'many.npz'", new DatasetLimits(1000, 1L << 30, 1L << 30, 10)).headers())
+                .hasSize(4);
+    }
+
+    @Test
     void zipErrorsNameTheUsersFileNotTheServersPath() {
         Path f = NpyBytes.write(dir.resolve("qforge-upload-123.npz"), "not a zip at all".getBytes());
         assertThatThrownBy(() -> NpzScanner.scan(f, "'mine.npz'", LIMITS))
