@@ -111,6 +111,19 @@ class HostileModelTest {
     }
 
     @Test
+    void constantFoldingNeverExpandsWhatTheFileHolds() {
+        byte[] m = OnnxModels.opset(13).input("x", -1, 3).weight("a", 40_000, 1).weight("b", 1, 40_000)
+                .node("Add", "outer", "big", in("a", "b"))
+                .node("ReduceSum", "sum", "s", in("big")).node("Add", "use", "y", in("x", "s")).output("y").bytes();
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertThat(summary(m).problems()).contains("Add 'outer': folding its constant inputs would expand them to"
+                + " shape [40000, 40000], more elements than any input holds (40000); qforge folds only constants"
+                + " that do not grow");
+        long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertThat(after - before).as("no 1.6-billion-element array was built").isLessThan(1L << 30);
+    }
+
+    @Test
     void externalDataIsRefusedWithoutOpeningThePath(@TempDir Path dir) throws Exception {
         Path canary = dir.resolve("weights.bin");
         TensorProto ext = TensorProto.newBuilder().setName("w").setDataType(1).addDims(2).addDims(1).addDims(3).addDims(3)
