@@ -101,6 +101,12 @@ public final class HostileCorpus {
                 "initializer 'w' contains NaN"));
         c.add(model("weights-inf.onnx", model(g -> replaceInit(g, "gemm_b", Float.NEGATIVE_INFINITY)), 422, "model",
                 "initializer 'gemm_b' contains -Inf"));
+        c.add(model("fold-expansion.onnx", model(g -> {
+            Random r = new Random(2);
+            g.addInitializer(floats("col", r, 40_000, 1)).addInitializer(floats("row", r, 1, 40_000));
+            g.addNode(NodeProto.newBuilder().setOpType("Add").setName("outer").addInput("col").addInput("row")
+                    .addOutput("big")); // 1.6 billion elements if folded
+        }), 422, "model", "folding its constant inputs would expand them"));
         c.add(model("external-data.onnx", model(g -> {
             TensorProto w = initializer(g, "w");
             g.removeInitializer(indexOf(g, "w"));
