@@ -6,6 +6,8 @@ import io.qforge.engine.graph.Node;
 import io.qforge.engine.graph.ShapeInference;
 import io.qforge.engine.graph.ShapeInferenceException;
 import io.qforge.engine.graph.ValueInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -21,8 +23,6 @@ import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
 import onnx.Onnx.ValueInfoProto;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
