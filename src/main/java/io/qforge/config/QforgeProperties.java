@@ -33,6 +33,13 @@ public class QforgeProperties {
         private Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
         /** Largest array (elements) a dataset may hold; checked from the .npy headers at upload and at run time. */
         private long maxArrayElements = 200_000_000L;
+        /**
+         * Most bytes checking one dataset upload may inflate (all zip entries together, counted as
+         * they leave the decompressor, whatever the zip declares); more is refused (422).
+         */
+        private DataSize maxInflatedBytes = DataSize.ofGigabytes(4);
+        /** Most entries a dataset archive may hold (a .npz holds one per array); more is refused (422). */
+        private int maxZipEntries = 1000;
 
         public DataSize getMaxModelSize() { return maxModelSize; }
         public void setMaxModelSize(DataSize v) { maxModelSize = v; }
@@ -41,10 +48,15 @@ public class QforgeProperties {
         public Path getTempDir() { return tempDir; }
         public long getMaxArrayElements() { return maxArrayElements; }
         public void setMaxArrayElements(long v) { maxArrayElements = v; }
+        public DataSize getMaxInflatedBytes() { return maxInflatedBytes; }
+        public void setMaxInflatedBytes(DataSize v) { maxInflatedBytes = v; }
+        public int getMaxZipEntries() { return maxZipEntries; }
+        public void setMaxZipEntries(int v) { maxZipEntries = v; }
         /** The engine's dataset limits for these settings (total bytes bounded by the upload size limit). */
         public io.qforge.engine.data.DatasetLimits datasetLimits() {
             return new io.qforge.engine.data.DatasetLimits(maxArrayElements,
-                    Math.max(io.qforge.engine.data.DatasetLimits.DEFAULT.maxTotalBytes(), 4 * maxDatasetSize.toBytes()));
+                    Math.max(io.qforge.engine.data.DatasetLimits.DEFAULT.maxTotalBytes(), 4 * maxDatasetSize.toBytes()),
+                    maxInflatedBytes.toBytes(), maxZipEntries);
         }
         public void setTempDir(Path v) { tempDir = v; }
 

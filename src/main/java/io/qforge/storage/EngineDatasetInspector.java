@@ -3,24 +3,33 @@ package io.qforge.storage;
 import io.qforge.api.FieldProblem;
 import io.qforge.engine.data.DatasetException;
 import io.qforge.engine.data.DatasetLimits;
+import io.qforge.engine.data.InflatedBytesExceeded;
 import io.qforge.engine.data.NpyHeader;
-import io.qforge.engine.data.NpyReader;
+import io.qforge.engine.data.NpyValueScan.LabelRange;
 import io.qforge.engine.data.NpzReader;
-import java.io.IOException;
+import io.qforge.engine.data.NpzScanner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The dataset port over the engine's {@link NpzReader}: array headers (present, dtypes, sizes
- * within limits) without loading x; sample counts of x and y agree, x_train and x_test samples
- * have one shape; the label arrays are read to check they are non-negative and to count classes
- * (largest label + 1). Whether x values are finite is checked when a job loads the data.
+ * The dataset port over the engine's {@link NpzScanner}: the archive's entries (names, links,
+ * duplicates, compression), array headers (present, dtypes, sizes within limits, not empty) and
+ * every value of the four arrays, streamed (x finite, labels fitting an int32 and non-negative,
+ * no truncated or trailing data, within the inflated-bytes budget); then sample counts of x and y
+ * agree and x_train and x_test samples have one shape. Classes = largest label + 1. Any other
+ * failure of the check is a 422 too, never a 500.
  */
 public final class EngineDatasetInspector implements DatasetInspector {
+    /** The setting that bounds {@link DatasetLimits#maxInflatedBytes()}, named in its message. */
+    static final String INFLATED_SETTING = "qforge.uploads.max-inflated-bytes";
+    private static final Logger log = LoggerFactory.getLogger(EngineDatasetInspector.class);
+
     private final DatasetLimits limits;
 
     public EngineDatasetInspector(DatasetLimits limits) {
@@ -28,14 +37,20 @@ public final class EngineDatasetInspector implements DatasetInspector {
     }
 
     @Override
-    public DatasetSummary inspectDataset(Path file) throws UploadRejected {
-        Map<String, NpyHeader> headers;
+    public DatasetSummary inspectDataset(Path file, String uploadName) throws UploadRejected {
+        String name = UploadRejected.displayName(uploadName, "dataset.npz");
+        NpzScanner.Result scan;
         try {
-            headers = NpzReader.describe(file);
-            NpzReader.checkHeaders(headers, limits);
+            scan = NpzScanner.scan(file, name, limits);
+        } catch (InflatedBytesExceeded e) {
+            throw rejected(name, e.getMessage() + " (setting " + INFLATED_SETTING + " = " + e.limit() + " bytes)");
         } catch (DatasetException e) {
-            throw rejected(e.getMessage());
+            throw rejected(name, e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            log.warn("dataset check of upload {} failed unexpectedly", name, e);
+            throw rejected(name, "the dataset could not be read: " + describe(e).replace(file.toString(), name));
         }
+        Map<String, NpyHeader> headers = scan.headers();
         var problems = new ArrayList<FieldProblem>();
         var xTrain = headers.get("x_train").shape();
         var xTest = headers.get("x_test").shape();
@@ -48,25 +63,17 @@ public final class EngineDatasetInspector implements DatasetInspector {
                     + " but x_train samples have shape " + Arrays.toString(trainSample), null));
         }
         long maxLabel = -1;
-        try (var zip = new ZipFile(file.toFile())) {
-            for (String y : List.of("y_train", "y_test")) {
-                var entry = zip.getEntry(y + ".npy");
-                if (entry == null) continue;
-                try (var in = zip.getInputStream(entry)) {
-                    var labels = NpyReader.read(in, y, limits);
-                    if (labels.length() == 0) continue;
-                    long min = labels.minNumber().longValue();
-                    if (min < 0) {
-                        problems.add(new FieldProblem(y, y + " has a negative label (" + min + "); labels are 0..classes-1", min));
-                    }
-                    maxLabel = Math.max(maxLabel, labels.maxNumber().longValue());
-                }
+        for (var e : scan.labels().entrySet()) {
+            LabelRange r = e.getValue();
+            if (r.min() < 0) {
+                problems.add(new FieldProblem(e.getKey(), e.getKey() + " has a negative label (" + r.min()
+                        + "); labels are 0..classes-1", r.min()));
             }
-        } catch (IOException | DatasetException e) {
-            throw rejected(e.getMessage());
+            maxLabel = Math.max(maxLabel, r.max());
         }
         if (!problems.isEmpty()) {
-            throw new UploadRejected("The dataset has " + problems.size() + " problem(s)", problems);
+            throw new UploadRejected("The dataset " + name + " has " + problems.size() + " problem(s): "
+                    + problems.get(0).message(), problems);
         }
         var arrays = headers.values().stream().map(h -> new DatasetSummary.ArrayInfo(h.name(),
                 h.dtype().name().toLowerCase(), box(h.shape()))).toList();
@@ -81,11 +88,18 @@ public final class EngineDatasetInspector implements DatasetInspector {
         }
     }
 
-    /** The problem goes on the required array the engine's message names first, else on {@code file}. */
-    private static UploadRejected rejected(String message) {
+    /** The problem goes on the required array the message names first, else on {@code file}. */
+    private static UploadRejected rejected(String name, String message) {
         String field = NpzReader.REQUIRED.stream().filter(n -> message != null && message.contains(n))
-                .min(java.util.Comparator.comparingInt(message::indexOf)).orElse("file");
-        return new UploadRejected("The dataset cannot be used", List.of(new FieldProblem(field, message, null)));
+                .min(Comparator.comparingInt(message::indexOf)).orElse("file");
+        String why = message != null && message.startsWith(name + ": ") ? message.substring(name.length() + 2) : message;
+        return new UploadRejected("The dataset " + name + " cannot be used: " + why,
+                List.of(new FieldProblem(field, message, null)));
+    }
+
+    static String describe(Throwable e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static List<Long> box(long[] a) {

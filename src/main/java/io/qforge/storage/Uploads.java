@@ -70,7 +70,7 @@ public class Uploads {
             var spooled = received.file();
             ModelSummary summary;
             try {
-                summary = modelInspector.inspect(spooled.file());
+                summary = modelInspector.inspect(spooled.file(), file.getOriginalFilename());
             } catch (UploadRejected e) {
                 throw new ValidationException(e.getMessage(), e.problems());
             }
@@ -91,7 +91,7 @@ public class Uploads {
             var spooled = received.file();
             DatasetSummary summary;
             try {
-                summary = datasetInspector.inspectDataset(spooled.file());
+                summary = datasetInspector.inspectDataset(spooled.file(), file.getOriginalFilename());
             } catch (UploadRejected e) {
                 throw new ValidationException(e.getMessage(), e.problems());
             }

@@ -25,10 +25,16 @@ final class NpyHeaderParser {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy itself refuses headers above 10000 bytes by default; leave room for wide shapes. */
     private static final int MAX_HEADER_LENGTH = 1 << 16;
+    /**
+     * Deepest nesting of dicts, tuples and lists accepted; numpy writes 2 (a dict holding a tuple),
+     * a structured dtype a few more. Bounds the parser's recursion.
+     */
+    static final int MAX_NESTING = 16;
 
     private final String name;
     private final String text;
     private int pos;
+    private int depth;
 
     private NpyHeaderParser(String name, String text) {
         this.name = name;
@@ -98,6 +104,10 @@ final class NpyHeaderParser {
             throw malformed("fortran_order is " + fortran + ", expected True or False");
         }
         Object descr = dict.get("descr");
+        if (holdsObjectType(descr)) {
+            throw new PickledArrayException(name + " has object dtype "
+                    + (descr instanceof String d ? "'" + d + "'" : describe(descr)) + ": pickled arrays are refused");
+        }
         if (!(descr instanceof String d)) {
             throw new DatasetException(name + " has a structured dtype " + describe(descr)
                     + "; only plain numeric arrays are supported");
@@ -114,7 +124,7 @@ final class NpyHeaderParser {
             body = body.substring(1);
         }
         if (body.startsWith("O")) {
-            throw new DatasetException(name + " has object dtype '" + descr + "': pickled arrays are refused");
+            throw new PickledArrayException(name + " has object dtype '" + descr + "': pickled arrays are refused");
         }
         NpyDtype dtype = NpyDtype.fromCode(body);
         if (dtype == null) {
@@ -150,8 +160,24 @@ final class NpyHeaderParser {
         return shape;
     }
 
+    /** True for an object type code ({@code O}, {@code |O}, {@code O8}) anywhere in a (structured) descr. */
+    private static boolean holdsObjectType(Object descr) {
+        if (descr instanceof String d) {
+            String body = !d.isEmpty() && "<>|=".indexOf(d.charAt(0)) >= 0 ? d.substring(1) : d;
+            return body.equals("O") || body.equals("O4") || body.equals("O8");
+        }
+        if (descr instanceof List<?> items) {
+            return items.stream().anyMatch(NpyHeaderParser::holdsObjectType);
+        }
+        return false;
+    }
+
     private DatasetException malformed(String what) {
-        return new DatasetException(name + " has a malformed .npy header (" + what + "): " + text.strip());
+        String shown = text.strip();
+        if (shown.length() > 200) {
+            shown = shown.substring(0, 200) + "... (" + shown.length() + " characters)";
+        }
+        return new DatasetException(name + " has a malformed .npy header (" + what + "): " + shown);
     }
 
     private static String describe(Object v) {
@@ -166,11 +192,14 @@ final class NpyHeaderParser {
             throw malformed("unexpected end");
         }
         char c = text.charAt(pos);
-        if (c == '{') {
-            return parseDict();
-        }
-        if (c == '(' || c == '[') {
-            return parseSequence(c == '(' ? ')' : ']');
+        if (c == '{' || c == '(' || c == '[') {
+            if (++depth > MAX_NESTING) {
+                throw new DatasetException(name + " has a malformed .npy header (brackets nested deeper than "
+                        + MAX_NESTING + " levels)");
+            }
+            Object v = c == '{' ? parseDict() : parseSequence(c == '(' ? ')' : ']');
+            depth--;
+            return v;
         }
         if (c == '\'' || c == '"') {
             return parseString(c);

@@ -28,7 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li>x: float16, float32 or float64 become FLOAT as they are; <b>uint8 becomes FLOAT divided by
  *       255</b> (pixel values 0..255 map to [0, 1], the usual image normalization; store float32 if
- *       the model expects another scaling). Any other x dtype is refused.
+ *       the model expects another scaling). Any other x dtype is refused, and so is a NaN or
+ *       infinite x value (float64 values too large for float32 become infinite and are refused).
  *   <li>y: any integer dtype (int8..int64, uint8..uint64), shape {@code [N]} or {@code [N, 1]},
  *       becomes {@code int[]}. Float or bool labels are refused.
  * </ul>
@@ -203,12 +204,16 @@ public final class NpzReader {
             return NpyReader.readUint8AsUnitFloat(in, header);
         }
         INDArray raw = NpyReader.readData(in, header);
+        INDArray x;
         if (raw.dataType() == DataType.FLOAT) {
-            return raw;
+            x = raw;
+        } else {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                x = raw.castTo(DataType.FLOAT);
+            }
         }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return raw.castTo(DataType.FLOAT);
-        }
+        DatasetValidator.requireFinite(x, header.name()); // a job never trains on NaN or infinite inputs
+        return x;
     }
 
     private static Dataset toDataset(Map<String, INDArray> loaded, Map<String, NpyHeader> headers) {

@@ -16,9 +16,18 @@ public final class ConvGeometry {
     private ConvGeometry() {
     }
 
-    /** Output size along one axis; {@code in == -1} (dynamic) gives -1. */
+    /**
+     * Output size along one axis; {@code in == -1} (dynamic) gives -1.
+     *
+     * @throws IllegalArgumentException for kernel, stride or dilation below 1 or a negative pad
+     *     (callers check the attributes first and say which node they belong to)
+     */
     public static long outputSize(long in, long kernel, long stride, long padBegin, long padEnd, long dilation,
                                   boolean ceil) {
+        if (kernel < 1 || stride < 1 || dilation < 1 || padBegin < 0 || padEnd < 0) {
+            throw new IllegalArgumentException("window kernel " + kernel + ", stride " + stride + ", dilation "
+                    + dilation + " must be >= 1 and pads " + padBegin + ", " + padEnd + " >= 0");
+        }
         if (in < 0) {
             return -1;
         }
@@ -37,6 +46,10 @@ public final class ConvGeometry {
         int s = in.length;
         long[] pads = new long[2 * s];
         for (int i = 0; i < s; i++) {
+            if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1) {
+                throw new IllegalArgumentException("window kernel " + kernel[i] + ", stride " + strides[i]
+                        + ", dilation " + dilations[i] + " must be >= 1");
+            }
             long out = Math.floorDiv(in[i] + strides[i] - 1, strides[i]);
             long total = Math.max(0, (out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - in[i]);
             long small = total / 2;

@@ -113,6 +113,9 @@ public final class ShapeInference {
         }
         int s = x.length - 2;
         long group = n.attrInt("group", 1);
+        if (group < 1) {
+            throw new ShapeInferenceException(where + ": group " + group + " must be >= 1");
+        }
         if (x[1] != w[1] * group) {
             throw new ShapeInferenceException(where + ": input has " + x[1] + " channels but weight "
                     + Arrays.toString(w) + " with group=" + group + " expects " + w[1] * group);
@@ -160,7 +163,7 @@ public final class ShapeInference {
         long[] out = x.clone();
         for (int i = 0; i < s; i++) {
             out[2 + i] = ConvGeometry.outputSize(spatial[i], kernel[i], strides[i], pads[i], pads[i + s], dil[i], ceil);
-            if (out[2 + i] == 0) {
+            if (out[2 + i] == 0 || out[2 + i] < -1) {
                 throw new ShapeInferenceException(where + ": window " + kernel[i] + " (dilation " + dil[i]
                         + ") larger than padded input " + spatial[i] + " on spatial axis " + i);
             }
@@ -168,15 +171,33 @@ public final class ShapeInference {
         return out;
     }
 
-    /** Explicit pads [begin..., end...] from {@code pads} or {@code auto_pad}. */
+    /**
+     * Explicit pads [begin..., end...] from {@code pads} or {@code auto_pad}, after checking the
+     * window: one kernel size, stride and dilation per spatial axis, each {@code >= 1}; pads
+     * {@code >= 0}; an explicit pad no larger than the input along its axis; and, for MaxPool and
+     * AveragePool, each pad smaller than the dilated kernel (ONNX Runtime refuses larger ones).
+     */
     public static long[] pads(Node n, String where, long[] spatial, long[] kernel, long[] strides, long[] dil) {
         int s = spatial.length;
+        checkAxes(where, "kernel_shape", kernel, s);
+        checkAxes(where, "strides", strides, s);
+        checkAxes(where, "dilations", dil, s);
         String autoPad = n.attrString("auto_pad", "NOTSET");
-        return switch (autoPad) {
+        long[] pads = switch (autoPad) {
             case "NOTSET" -> {
                 long[] p = n.attrInts("pads", new long[2 * s]);
                 if (p.length != 2 * s) {
                     throw new ShapeInferenceException(where + ": pads " + Arrays.toString(p) + " must have " + 2 * s + " entries");
+                }
+                for (int i = 0; i < 2 * s; i++) {
+                    if (p[i] < 0) {
+                        throw new ShapeInferenceException(where + ": pads " + Arrays.toString(p) + " has a negative entry");
+                    }
+                    if (spatial[i % s] >= 0 && p[i] > spatial[i % s]) {
+                        throw new ShapeInferenceException(where + ": pad " + p[i] + " on spatial axis " + i % s
+                                + " is larger than the input size " + spatial[i % s] + " (pads " + Arrays.toString(p)
+                                + ", input spatial shape " + Arrays.toString(spatial) + ")");
+                    }
                 }
                 yield p;
             }
@@ -184,6 +205,29 @@ public final class ShapeInference {
             case "SAME_UPPER", "SAME_LOWER" -> ConvGeometry.samePads(spatial, kernel, strides, dil, autoPad.equals("SAME_UPPER"));
             default -> throw new ShapeInferenceException(where + ": unknown auto_pad '" + autoPad + "'");
         };
+        if (n.opType().equals("MaxPool") || n.opType().equals("AveragePool")) {
+            for (int i = 0; i < 2 * s; i++) {
+                long extent = dil[i % s] * (kernel[i % s] - 1) + 1;
+                if (pads[i] >= extent) {
+                    throw new ShapeInferenceException(where + ": pad " + pads[i] + " on spatial axis " + i % s
+                            + " is not smaller than the kernel " + extent + " (pads " + Arrays.toString(pads) + ")");
+                }
+            }
+        }
+        return pads;
+    }
+
+    private static void checkAxes(String where, String attr, long[] values, int axes) {
+        if (values == null || values.length != axes) {
+            throw new ShapeInferenceException(where + ": " + attr + " " + Arrays.toString(values) + " must have "
+                    + axes + " entries (one per spatial axis)");
+        }
+        for (long v : values) {
+            if (v < 1) {
+                throw new ShapeInferenceException(where + ": " + attr + " " + Arrays.toString(values)
+                        + " has an entry below 1");
+            }
+        }
     }
 
     private static long[] globalPool(String where, long[] x) {

@@ -166,6 +166,7 @@ final class ConstantFolder {
         }
         long[] out = concat(Arrays.copyOfRange(data.shape(), 0, axis), indices.shape(),
                 Arrays.copyOfRange(data.shape(), axis + 1, r));
+        requireNoExpansion(n, out, data.size(), indices.size());
         return data.select(take(data.shape(), axis, idx), out);
     }
 
@@ -330,6 +331,27 @@ final class ConstantFolder {
     }
 
     /** Element-wise Add/Sub/Mul/Div with numpy broadcasting; integer Div truncates toward zero. */
+    /**
+     * Folding never creates more elements than its largest input holds: a constant broadcast or
+     * gather that expands (two 40000-element vectors broadcast to 1.6 billion) would allocate
+     * from sizes a hostile file chooses. Such values are left to the runtime, i.e. refused.
+     */
+    private static void requireNoExpansion(Node n, long[] out, long... inputSizes) {
+        long limit = 0;
+        for (long s : inputSizes) {
+            limit = Math.max(limit, s);
+        }
+        long count = 1;
+        for (long d : out) {
+            count = d < 0 || count > limit ? count : count * d;
+        }
+        if (count > limit) {
+            throw new FoldException(n.opType() + " '" + n.name() + "': folding its constant inputs would expand them to"
+                    + " shape " + Arrays.toString(out) + ", more elements than any input holds (" + limit
+                    + "); qforge folds only constants that do not grow");
+        }
+    }
+
     private static FoldedTensor arithmetic(Node n, FoldedTensor a, FoldedTensor b) {
         if (a.hasBatch() || b.hasBatch()) {
             throw new FoldException(n.opType() + " '" + n.name() + "' computes with the dynamic batch size;"
@@ -339,6 +361,7 @@ final class ConstantFolder {
             throw new FoldException(n.opType() + " '" + n.name() + "': input types " + a.type() + " and " + b.type() + " differ");
         }
         long[] out = Broadcast.shape(a.shape(), b.shape(), n.opType() + " '" + n.name() + "'");
+        requireNoExpansion(n, out, a.size(), b.size());
         int total = FoldedTensor.count(out);
         int[] pa = broadcastPositions(a.shape(), out);
         int[] pb = broadcastPositions(b.shape(), out);

@@ -115,7 +115,7 @@ record FoldedTensor(ElementType type, long[] shape, long[] ints, double[] reals,
     static int count(long[] shape) {
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            n = Math.multiplyExact(n, d); // ArithmeticException: the importer reports it as a problem
         }
         return Math.toIntExact(n);
     }

@@ -6,6 +6,8 @@ import io.qforge.engine.graph.Node;
 import io.qforge.engine.graph.ShapeInference;
 import io.qforge.engine.graph.ShapeInferenceException;
 import io.qforge.engine.graph.ValueInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -21,6 +23,7 @@ import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
 import onnx.Onnx.ValueInfoProto;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 
@@ -41,6 +44,9 @@ final class GraphImport {
     }
 
     Graph run() {
+        if (gp.getOutputCount() == 0) {
+            s.problems.add("graph has no outputs; a model must declare the output qforge trains (its logits)");
+        }
         for (ValueInfoProto o : gp.getOutputList()) {
             s.graphOutputs.add(o.getName());
         }
@@ -83,12 +89,36 @@ final class GraphImport {
                         + OnnxImporter.typeName(t.getDataType()));
                 s.poisoned.add(t.getName());
             } else {
-                s.addInitializer(t.getName(), OnnxTensors.toArray(t, "initializer '" + t.getName() + "'"));
+                INDArray value = OnnxTensors.toArray(t, "initializer '" + t.getName() + "'");
+                String bad = firstNonFinite(value);
+                if (bad != null) {
+                    s.problems.add("initializer '" + t.getName() + "' contains " + bad + "; weights must be finite");
+                    s.poisoned.add(t.getName());
+                } else {
+                    s.addInitializer(t.getName(), value);
+                }
             }
         }
         if (gp.getSparseInitializerCount() > 0) {
             s.problems.add("graph has " + gp.getSparseInitializerCount() + " sparse initializers, which are not supported");
         }
+    }
+
+    /** "NaN at flat index i" (or +Inf / -Inf) for the first non-finite element of a float tensor, else null. */
+    static String firstNonFinite(INDArray a) {
+        if (a.length() == 0 || a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
+            return null;
+        }
+        INDArray c = a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
+        ByteBuffer bytes = c.data().asNio().order(ByteOrder.nativeOrder());
+        long n = c.length();
+        for (int i = 0; i < n; i++) {
+            double v = c.dataType() == DataType.FLOAT ? bytes.getFloat(i * 4) : bytes.getDouble(i * 8);
+            if (!Double.isFinite(v)) {
+                return (Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf") + " at flat index " + i;
+            }
+        }
+        return null;
     }
 
     private static String externalLocation(TensorProto t) {
@@ -258,7 +288,12 @@ final class GraphImport {
             passThrough(n, np);
             return;
         }
-        Node normalized = OpNormalizer.normalize(n, s);
+        Node normalized;
+        try {
+            normalized = OpNormalizer.normalize(n, s);
+        } catch (ShapeInferenceException e) {
+            throw new InvalidModelException(e.getMessage(), e);
+        }
         if (normalized == null) {
             poison(np);
             return;

@@ -55,9 +55,9 @@ public record ModelSummary(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<
             if (t.getDataType() == ElementType.FLOAT.onnxCode()) {
                 long n = 1;
                 for (long d : t.getDimsList()) {
-                    n *= d;
+                    n = d < 0 || n == Long.MAX_VALUE ? Long.MAX_VALUE : multiplySaturated(n, d);
                 }
-                params += n;
+                params = n == Long.MAX_VALUE || params > Long.MAX_VALUE - n ? Long.MAX_VALUE : params + n;
             }
         }
         List<ValueInfo> inputs = new ArrayList<>();
@@ -73,6 +73,12 @@ public record ModelSummary(List<ValueInfo> inputs, List<ValueInfo> outputs, Map<
         }
         String producer = (m.getProducerName() + " " + m.getProducerVersion()).trim();
         return new ModelSummary(inputs, outputs, ops, params, opset, producer, problems);
+    }
+
+    private static long multiplySaturated(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
     }
 
     private static ValueInfo info(ValueInfoProto v) {

@@ -16,7 +16,8 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
 /**
  * Reads an ONNX model (opsets 11..17, default domain) into the engine's {@link Graph}.
  *
- * <p>Steps: parse; check the opset; decode initializers (external data refused, never opened);
+ * <p>Steps: parse; check the IR version ({@value #MIN_IR_VERSION}..{@value #MAX_IR_VERSION}) and
+ * the opset; decode initializers (external data refused, never opened);
  * take the one float graph input (initializers listed as inputs are dropped) and treat its
  * dimension 0 as the dynamic batch (-1); walk the nodes in topological order, folding constant
  * and shape-only computation ({@link ConstantFolder}), removing Identity/Dropout by renaming
@@ -29,6 +30,10 @@ public final class OnnxImporter {
 
     public static final long MIN_OPSET = 11;
     public static final long MAX_OPSET = 17;
+    /** Oldest IR version with opset imports (older files have none to check). */
+    public static final long MIN_IR_VERSION = 3;
+    /** Newest IR version ONNX Runtime 1.29 loads (it refuses 14: "max supported IR version: 13"). */
+    public static final long MAX_IR_VERSION = 13;
 
     private OnnxImporter() {
     }
@@ -90,6 +95,11 @@ public final class OnnxImporter {
     /** Imports the model and keeps the producer information alongside the graph. */
     public static ImportedModel importModel(byte[] bytes) {
         ModelProto m = parse(bytes);
+        if (m.getIrVersion() < MIN_IR_VERSION || m.getIrVersion() > MAX_IR_VERSION) {
+            throw new UnsupportedModelException(List.of("model has ir_version " + m.getIrVersion()
+                    + "; supported IR versions are " + MIN_IR_VERSION + " to " + MAX_IR_VERSION
+                    + " (what ONNX Runtime 1.29 loads; re-export with an ONNX release of that range)"));
+        }
         long opset = opset(m);
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             throw new UnsupportedModelException(List.of("model uses ONNX opset " + opset

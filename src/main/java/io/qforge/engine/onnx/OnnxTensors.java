@@ -79,7 +79,12 @@ public final class OnnxTensors {
             if (d < 0) {
                 throw new InvalidModelException(what + " has negative dimension in dims " + Arrays.toString(shape));
             }
-            count = Math.multiplyExact(count, d);
+            try {
+                count = Math.multiplyExact(count, d);
+            } catch (ArithmeticException e) {
+                throw new InvalidModelException(what + " has dims " + Arrays.toString(shape)
+                        + " whose element count overflows 64 bits");
+            }
         }
         if (count > Integer.MAX_VALUE) {
             throw new InvalidModelException(what + " is too large (" + count + " elements)");
