@@ -70,7 +70,7 @@ public class Uploads {
             var spooled = received.file();
             ModelSummary summary;
             try {
-                summary = modelInspector.inspect(spooled.file(), file.getOriginalFilename());
+                summary = modelInspector.inspect(spooled.file(), uploadName(received));
             } catch (UploadRejected e) {
                 throw new ValidationException(e.getMessage(), e.problems());
             }
@@ -91,7 +91,7 @@ public class Uploads {
             var spooled = received.file();
             DatasetSummary summary;
             try {
-                summary = datasetInspector.inspectDataset(spooled.file(), file.getOriginalFilename());
+                summary = datasetInspector.inspectDataset(spooled.file(), uploadName(received));
             } catch (UploadRejected e) {
                 throw new ValidationException(e.getMessage(), e.problems());
             }
@@ -163,6 +163,11 @@ public class Uploads {
             datasets.delete(id);
             blobs.delete(d.blobId());
         });
+    }
+
+    /** The client's filename as problems quote it: last path segment, no control characters, bounded. */
+    private String uploadName(MultipartUpload.Received received) {
+        return UploadNames.clean(received.filename(), props.getUploads().getMaxNameLength());
     }
 
     private String nameOf(String name, MultipartUpload.Received received, String fallback) {
