@@ -14,7 +14,6 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -69,16 +68,6 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         problem.setTitle(v.title());
         problem.setProperty("errors", errors);
         return handleExceptionInternal(ex, problem, headers, v.status(), request);
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
-                "The upload is larger than the limit of " + ex.getMaxUploadSize() + " bytes");
-        problem.setType(URI.create("https://qforge.io/problems/too-large"));
-        problem.setTitle("Content too large");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
     }
 
     /** Framework-made problems (405, 415, 400 for unreadable bodies, ...): same shape, no internals. */

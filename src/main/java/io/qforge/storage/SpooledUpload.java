@@ -27,11 +27,6 @@ public final class SpooledUpload implements AutoCloseable {
         this.size = size;
     }
 
-    public static SpooledUpload spool(InputStream in, Path tempDir, String suffix, long limit, String what)
-            throws IOException {
-        return spool(in, tempDir, suffix, limit, () -> ApiException.tooLarge(what, limit));
-    }
-
     /**
      * Copies {@code in} until it ends; reading stops with {@code tooLarge} as soon as more than
      * {@code limit} bytes arrived (so at most {@code limit} + one buffer is read).

@@ -27,9 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "qforge.bootstrap.admin-token=test-admin-token",
         "qforge.uploads.max-model-size=1MB",
         "qforge.uploads.max-dataset-size=2MB",
-        "qforge.uploads.max-inflated-bytes=64MB",
-        "spring.servlet.multipart.max-file-size=4MB",
-        "spring.servlet.multipart.max-request-size=5MB"})
+        "qforge.uploads.max-inflated-bytes=64MB"})
 @Import(TestPorts.class)
 public abstract class ServiceTest {
     @DynamicPropertySource
