@@ -64,8 +64,12 @@ public final class OpenApiContract {
             throw new IllegalStateException("openapi.yaml does not parse: " + parsed.getMessages());
         }
         this.api = parsed.getOpenAPI();
-        this.validator = OpenApiInteractionValidator.createForInlineApiSpecification(yaml)
-                .withParseOptions(options)
+        // the library checks only operation-level security; the document's default applies to every operation without its own
+        if (api.getSecurity() != null) {
+            api.getPaths().values().forEach(item -> item.readOperations().stream()
+                    .filter(op -> op.getSecurity() == null).forEach(op -> op.setSecurity(api.getSecurity())));
+        }
+        this.validator = OpenApiInteractionValidator.createFor(api)
                 .withStrictOperationPathMatching()
                 // an undocumented query parameter is a contract violation too (the library ignores it by default)
                 .withLevelResolver(LevelResolver.create()
@@ -119,11 +123,27 @@ public final class OpenApiContract {
         var response = response(x);
         ValidationReport report = validateRequest ? validator.validate(request, response)
                 : validator.validateResponse(path, method, response);
+        String problem = problemStatusMismatch(x);
+        if (problem != null) {
+            report = report.merge(ValidationReport.singleton(ValidationReport.Message.create(
+                    "qforge.response.problem.status", problem).build()));
+        }
         if (report.hasErrors()) {
             throw new AssertionError("openapi.yaml contract violated by " + x.method() + " " + x.uri() + " -> "
                     + x.status() + "\n" + SimpleValidationReportFormat.getInstance().apply(report)
                     + "\nresponse body: " + preview(x.responseBody()));
         }
+    }
+
+    /** A problem's {@code status} member must be the HTTP status it came with (RFC 9457 section 3.1.3). */
+    private static String problemStatusMismatch(Exchange x) {
+        boolean isProblem = x.responseHeaders().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
+                .flatMap(e -> e.getValue().stream()).anyMatch(v -> v.startsWith("application/problem+json"));
+        if (!isProblem) return null;
+        var status = Http.JSON.readTree(x.responseBody()).get("status");
+        return status != null && status.isInt() && status.intValue() == x.status() ? null
+                : "problem+json body says status " + status + " but the response is " + x.status();
     }
 
     private static SimpleRequest request(Exchange x) {
