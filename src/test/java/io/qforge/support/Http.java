@@ -81,6 +81,14 @@ public final class Http {
         return send("POST", path, "multipart/form-data; boundary=" + boundary, out.toByteArray());
     }
 
+    /** multipart/form-data with one text field and no file part. */
+    public Res multipart(String path, String field, String value) {
+        String boundary = "qforge-" + UUID.randomUUID();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n" + value
+                + "\r\n--" + boundary + "--\r\n";
+        return send("POST", path, "multipart/form-data; boundary=" + boundary, body.getBytes(StandardCharsets.UTF_8));
+    }
+
     private Res send(String method, String path, String contentType, byte[] body, String... headers) {
         var uri = URI.create(base + path);
         var sent = new LinkedHashMap<String, List<String>>();

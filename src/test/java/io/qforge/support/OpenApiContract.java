@@ -110,15 +110,18 @@ public final class OpenApiContract {
      * request names a documented operation in canonical spelling.
      */
     void check(Exchange x, boolean validateRequest) {
+        String operation = validate(x, validateRequest);
+        if (operation != null) OBSERVED.add(operation + " " + x.status());
+    }
+
+    /** {@link #check} without recording; returns the documented operation ("METHOD /template") or null. */
+    String validate(Exchange x, boolean validateRequest) {
         String path = x.uri().getRawPath();
-        if (!path.startsWith("/v1/")) return;
+        if (!path.startsWith("/v1/")) return null;
         var method = Request.Method.valueOf(x.method());
         var match = CANONICAL.matcher(path).matches() ? operations.findApiOperation(path, method) : null;
         boolean documented = match != null && match.isPathFound() && match.isOperationAllowed();
-        if (!validateRequest && !documented) return;
-        if (documented) {
-            OBSERVED.add(x.method() + " " + match.getApiOperation().getApiPath().original() + " " + x.status());
-        }
+        if (!validateRequest && !documented) return null;
         var request = request(x);
         var response = response(x);
         ValidationReport report = validateRequest ? validator.validate(request, response)
@@ -133,6 +136,7 @@ public final class OpenApiContract {
                     + x.status() + "\n" + SimpleValidationReportFormat.getInstance().apply(report)
                     + "\nresponse body: " + preview(x.responseBody()));
         }
+        return documented ? x.method() + " " + match.getApiOperation().getApiPath().original() : null;
     }
 
     /** A problem's {@code status} member must be the HTTP status it came with (RFC 9457 section 3.1.3). */
