@@ -44,6 +44,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
     }
 
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+    }
+
     public static ApiException tooLarge(String what, long limitBytes) {
         return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Content too large",
                 what + " is larger than the limit of " + limitBytes + " bytes");

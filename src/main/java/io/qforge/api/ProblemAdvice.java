@@ -33,7 +33,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         var problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
         problem.setType(e.type());
         problem.setTitle(e.title());
-        problem.setInstance(URI.create(request.getRequestURI()));
+        problem.setInstance(instance(request.getRequestURI()));
         if (e instanceof ValidationException v) {
             problem.setProperty("errors", v.errors());
         }
@@ -52,7 +52,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 "An internal error occurred; it has been logged.");
         problem.setType(URI.create("https://qforge.io/problems/internal"));
         problem.setTitle("Internal error");
-        problem.setInstance(URI.create(request.getRequestURI()));
+        problem.setInstance(instance(request.getRequestURI()));
         return ResponseEntity.internalServerError().body(problem);
     }
 
@@ -92,7 +92,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         }
         if (body instanceof ProblemDetail pd && pd.getInstance() == null
                 && request instanceof org.springframework.web.context.request.ServletWebRequest swr) {
-            pd.setInstance(URI.create(swr.getRequest().getRequestURI()));
+            pd.setInstance(instance(swr.getRequest().getRequestURI()));
         }
         var response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
         if (response != null && response.getBody() instanceof ProblemDetail pd
@@ -103,5 +103,14 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             pd.setType(URI.create("https://qforge.io/problems/" + slug));
         }
         return response;
+    }
+
+    /** The request's path as the problem's instance; none when a hostile path is not a valid URI. */
+    static URI instance(String requestUri) {
+        try {
+            return requestUri == null ? null : URI.create(requestUri);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

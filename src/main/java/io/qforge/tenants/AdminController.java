@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Creating tenants and keys. Enabled only when {@code qforge.bootstrap.admin-token} is set, and
- * then called with {@code Authorization: Bearer <admin token>} (checked by {@link ApiKeyFilter}).
+ * then called with {@code Authorization: Bearer <admin token>} (checked by {@code io.qforge.security.SecurityConfig}).
  */
 @RestController
 public class AdminController {

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The error statuses every operation of {@code openapi.yaml} documents, sent to every operation the
- * contract lists (so a new operation is covered without a new test): 401 without a key, 400 for a
- * malformed request. The responses are checked against the contract by {@link Http}.
+ * contract lists (so a new operation is covered without a new test): 401 without a key, 403 for
+ * a key of the other kind (tenant / admin), 400 for a malformed request. The responses are checked against the contract by {@link Http}.
  */
 class OperationStatusesTest extends ServiceTest {
 
@@ -67,6 +67,17 @@ class OperationStatusesTest extends ServiceTest {
                 assertThat(res.status()).as(op.method() + " " + path + ": " + res.text()).isEqualTo(401);
                 assertThat(res.header("WWW-Authenticate")).startsWith("Bearer");
             }
+        }
+    }
+
+    @Test
+    void everyOperationAnswers403ToAKeyOfTheOtherKind() {
+        var tenantKey = newTenant().unchecked(); // the bodies are placeholders
+        var adminToken = new Http(port, "test-admin-token").unchecked();
+        for (var op : operations()) {
+            String path = op.path(UUID.randomUUID().toString()).replace("{name}", "model.int8.onnx");
+            var res = send(op.path().startsWith("/v1/admin/") ? tenantKey : adminToken, op, path);
+            assertThat(res.status()).as(op.method() + " " + path + ": " + res.text()).isEqualTo(403);
         }
     }
 

@@ -73,6 +73,11 @@ class EndToEndTest {
         double reportedOrt = report.get("qatOrt").get("accuracy").doubleValue();
         assertThat(report.get("fp32").get("accuracy").doubleValue()).isGreaterThan(0.95);
         assertThat(report.get("ortUsesIntegerKernels").booleanValue()).isTrue();
+        JsonNode latency = report.get("latency").get("points");
+        assertThat(latency.size()).isEqualTo(2);
+        assertThat(latency.get(1).get("batch").intValue()).isEqualTo(32);
+        assertThat(latency.get(1).get("int8Ms").doubleValue()).isPositive();
+        assertThat(latency.get(1).get("fp32Ms").doubleValue()).isPositive();
 
         JsonNode artifact = null;
         for (JsonNode a : api.get("/v1/jobs/" + job + "/artifacts").json()) {

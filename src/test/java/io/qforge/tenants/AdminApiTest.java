@@ -44,7 +44,7 @@ class AdminApiTest extends ServiceTest {
     void tenantKeysAreNotAdminTokens() {
         var tenant = newTenant();
         var res = tenant.postJson("/v1/admin/tenants", "{\"name\": \"x\"}");
-        assertThat(res.status()).isEqualTo(401);
+        assertThat(res.status()).isEqualTo(403);
         assertThat(new Http(port, null).unchecked().postJson("/v1/admin/tenants", "{\"name\": \"x\"}").status()).isEqualTo(401);
     }
 }

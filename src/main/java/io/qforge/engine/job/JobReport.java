@@ -1,5 +1,6 @@
 package io.qforge.engine.job;
 
+import io.qforge.engine.export.OrtLatency;
 import io.qforge.engine.train.EpochResult;
 import io.qforge.engine.train.Metrics;
 import java.util.List;
@@ -20,11 +21,13 @@ import java.util.Map;
  * @param ortKernels      op types in ONNX Runtime's optimized graph of the exported file
  * @param ortUsesIntegerKernels every Conv/Gemm ran as an integer kernel in ONNX Runtime
  * @param epochs          the QAT epochs run in this attempt (after a resume, only the remaining ones)
+ * @param latency         ONNX Runtime latency of the FP32 upload and the INT8 artifact, batch 1 and the job's batch size
  */
 public record JobReport(String model, Map<String, Object> quantConfig, Map<String, Object> trainConfig,
                         Metrics fp32, Metrics ptqFakeQuant, Metrics ptqInt8, Metrics qatFakeQuant, Metrics qatInt8,
                         Metrics qatOrt, Agreement agreement, Sizes sizes, List<LayerError> layers,
-                        Map<String, Integer> ortKernels, boolean ortUsesIntegerKernels, List<EpochResult> epochs) {
+                        Map<String, Integer> ortKernels, boolean ortUsesIntegerKernels, List<EpochResult> epochs,
+                        OrtLatency latency) {
 
     public JobReport {
         layers = List.copyOf(layers);

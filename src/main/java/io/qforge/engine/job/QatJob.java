@@ -8,6 +8,7 @@ import io.qforge.engine.exec.Executor;
 import io.qforge.engine.export.EncodingsJson;
 import io.qforge.engine.export.KernelReport;
 import io.qforge.engine.export.OrtKernelCheck;
+import io.qforge.engine.export.OrtLatency;
 import io.qforge.engine.export.QdqExporter;
 import io.qforge.engine.graph.Graph;
 import io.qforge.engine.int8.IntExecutor;
@@ -34,6 +35,9 @@ import java.util.function.BooleanSupplier;
  * job ends with a {@link CancellationException}. Exceptions thrown by the listener propagate.
  */
 public final class QatJob {
+    /** ONNX Runtime latency in the report: untimed runs, then the median of timed ones, per model and batch size. */
+    static final int LATENCY_WARMUP_RUNS = 3;
+    static final int LATENCY_TIMED_RUNS = 15;
     private final QatJobSpec spec;
     private final JobListener listener;
     private final BooleanSupplier stop;
@@ -91,7 +95,8 @@ public final class QatJob {
         JobReport report = new JobReport(fp32.name(), Records.toMap(spec.quant()), Records.toMap(spec.train()),
                 fp32Metrics, ptqFake, ptqInt8, qatFake, eval.int8(), eval.ort(), eval.agreement(),
                 new JobReport.Sizes(modelBytes.length, qdq.length), layers, kernels.optimizedOps(),
-                kernels.usesIntegerKernels(), trained.epochs());
+                kernels.usesIntegerKernels(), trained.epochs(), OrtLatency.measure(modelBytes, qdq, data.xTest(),
+                        List.of(1, spec.train().batchSize()), LATENCY_WARMUP_RUNS, LATENCY_TIMED_RUNS));
         return new JobResult(report, qdq, EncodingsJson.toJson(intModel));
     }
 

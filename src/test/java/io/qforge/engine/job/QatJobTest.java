@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.qforge.engine.Fixtures;
+import io.qforge.engine.export.OrtLatency;
 import io.qforge.engine.data.Dataset;
 import io.qforge.engine.export.OrtRunner;
 import io.qforge.engine.graph.Graph;
@@ -53,6 +54,14 @@ class QatJobTest {
         assertThat(rep.agreement().int8VsOrtWithin1Lsb()).isGreaterThanOrEqualTo(0.99);
         assertThat(rep.ortUsesIntegerKernels()).as("ORT kernels %s", rep.ortKernels()).isTrue();
         assertThat(rep.layers()).isNotEmpty();
+        var latency = rep.latency();
+        System.out.printf("%s: ORT latency %s%n", model, latency.points());
+        assertThat(latency.points()).extracting(OrtLatency.Point::batch).containsExactly(1, spec(0).train().batchSize());
+        for (var p : latency.points()) {
+            assertThat(p.fp32Ms()).isPositive();
+            assertThat(p.int8Ms()).isPositive();
+            assertThat(p.int8OverFp32()).isCloseTo(p.int8Ms() / p.fp32Ms(), org.assertj.core.data.Offset.offset(1e-12));
+        }
     }
 
     /**
