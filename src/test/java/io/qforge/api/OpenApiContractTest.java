@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.ValueConstants;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
@@ -89,6 +90,10 @@ class OpenApiContractTest extends ServiceTest {
                         if (bound != null) params.add(bound);
                         if (HttpServletRequest.class.isAssignableFrom(mp.getParameterType()) && multipart) {
                             readsRawBody.add(op);
+                        }
+                        if (WebRequest.class.isAssignableFrom(mp.getParameterType())) {
+                            // checkNotModified reads the conditional request headers itself
+                            params.add("header if-none-match false string");
                         }
                     }
                 })));
