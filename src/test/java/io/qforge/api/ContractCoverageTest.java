@@ -1,6 +1,5 @@
 package io.qforge.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.qforge.support.OpenApiContract;
@@ -9,6 +8,7 @@ import io.qforge.support.TestRun;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.type.filter.AssignableTypeFilter;
@@ -46,17 +46,17 @@ class ContractCoverageTest {
                 op.getResponses().keySet().forEach(status -> documented.add(method + " " + path + " " + status))));
         var observed = OpenApiContract.observed();
 
-        assertThat(documented).as("awaited pairs the contract documents").containsAll(AWAITED);
         var notProduced = new TreeSet<>(documented);
         notProduced.removeAll(observed);
         notProduced.removeAll(AWAITED);
-        assertThat(notProduced).as("documented statuses no test produced (write a test that does, or drop the status)")
-                .isEmpty();
-
         var nowProduced = new TreeSet<>(observed);
         nowProduced.retainAll(AWAITED);
-        assertThat(nowProduced).as("awaited statuses a test now produces: take them out of AWAITED")
+        var soft = new SoftAssertions();
+        soft.assertThat(documented).as("awaited pairs the contract documents").containsAll(AWAITED);
+        soft.assertThat(notProduced).as("documented statuses no test produced (write a test that does, or drop the status)")
                 .isEmpty();
+        soft.assertThat(nowProduced).as("awaited statuses a test now produces: take them out of AWAITED").isEmpty();
+        soft.assertAll();
     }
 
     private static Set<String> serviceTestClasses() {
