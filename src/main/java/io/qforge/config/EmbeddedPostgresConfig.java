@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,27 +26,52 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 public class EmbeddedPostgresConfig {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfig.class);
 
-    /** Marker bean: its presence means the embedded default is in use. */
-    public record EmbeddedDatabase(EmbeddedPostgres postgres) {}
+    /** Marker bean: its presence means the embedded default is in use. Holds the data directory's lock. */
+    public record EmbeddedDatabase(EmbeddedPostgres postgres, DataDirLock lock) {}
 
     @Bean(destroyMethod = "")
     EmbeddedDatabase embeddedDatabase(QforgeProperties props) throws IOException {
-        var dir = props.getEmbedded().getDataDir().toAbsolutePath();
-        Files.createDirectories(dir);
-        StalePostmaster.stopIfOrphaned(dir);
-        long t0 = System.nanoTime();
-        var pg = EmbeddedPostgres.builder()
-                .setDataDirectory(dir)
-                .setCleanDataDirectory(false)
-                .setPort(props.getEmbedded().getPort())
-                // zonky's default is off (a test setting): a crash could lose committed jobs.
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("fsync", "on")
-                .setRegisterShutdownHook(true)
-                .start();
-        log.info("Embedded PostgreSQL on port {} with data in {} (up in {} ms)", pg.getPort(), dir,
-                (System.nanoTime() - t0) / 1_000_000);
-        return new EmbeddedDatabase(pg);
+        return start(props.getEmbedded().getDataDir(), props.getEmbedded().getPort());
+    }
+
+    /**
+     * Locks {@code dataDir} before anything else (a second process on it gets
+     * {@link DataDirInUseException} and changes nothing), stops a provably orphaned postmaster of
+     * it ({@link StalePostmaster}) and starts PostgreSQL there. The lock is held until the
+     * returned database is stopped.
+     */
+    static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
+        var dir = dataDir.toAbsolutePath().normalize();
+        var lock = DataDirLock.acquire(dir);
+        try {
+            Files.createDirectories(dir);
+            StalePostmaster.stopIfOrphaned(lock);
+            long t0 = System.nanoTime();
+            var pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
+                    // zonky's default is off (a test setting): a crash could lose committed jobs.
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on")
+                    .setRegisterShutdownHook(true)
+                    .start();
+            log.info("Embedded PostgreSQL on port {} with data in {} (up in {} ms)", pg.getPort(), dir,
+                    (System.nanoTime() - t0) / 1_000_000);
+            return new EmbeddedDatabase(pg, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Stops PostgreSQL, then releases the data directory's lock. */
+    static void stop(EmbeddedDatabase db) throws IOException {
+        try {
+            db.postgres().close();
+        } finally {
+            db.lock().close();
+        }
     }
 
     @Bean(destroyMethod = "close")
@@ -61,7 +87,7 @@ public class EmbeddedPostgresConfig {
     /** Stops PostgreSQL after the pool is closed (bean destruction runs in reverse order). */
     @Bean(destroyMethod = "close")
     AutoCloseable embeddedPostgresStopper(EmbeddedDatabase db, DataSource dataSource) {
-        return () -> db.postgres().close();
+        return () -> stop(db);
     }
 
     static class NoDatasourceUrl implements Condition {

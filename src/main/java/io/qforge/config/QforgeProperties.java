@@ -15,11 +15,13 @@ public class QforgeProperties {
     private final Workers workers = new Workers();
     private final Embedded embedded = new Embedded();
     private final Bootstrap bootstrap = new Bootstrap();
+    private final Quotas quotas = new Quotas();
 
     public Uploads getUploads() { return uploads; }
     public Workers getWorkers() { return workers; }
     public Embedded getEmbedded() { return embedded; }
     public Bootstrap getBootstrap() { return bootstrap; }
+    public Quotas getQuotas() { return quotas; }
 
     /** Upload limits and the spool directory (uploads are streamed to a temp file there). */
     public static class Uploads {
@@ -45,6 +47,40 @@ public class QforgeProperties {
                     Math.max(io.qforge.engine.data.DatasetLimits.DEFAULT.maxTotalBytes(), 4 * maxDatasetSize.toBytes()));
         }
         public void setTempDir(Path v) { tempDir = v; }
+
+        /**
+         * Wall time one upload body may take to arrive; past it the upload is refused with 408. A
+         * client that sends nothing at all is cut off sooner by {@code server.tomcat.connection-timeout}.
+         */
+        private Duration uploadTimeout = Duration.ofMinutes(10);
+        /** Longest stored model/dataset name (characters); longer names are cut. */
+        private int maxNameLength = 200;
+
+        public Duration getUploadTimeout() { return uploadTimeout; }
+        public void setUploadTimeout(Duration v) { uploadTimeout = v; }
+        public int getMaxNameLength() { return maxNameLength; }
+        public void setMaxNameLength(int v) { maxNameLength = v; }
+    }
+
+    /** Per-tenant limits on what one tenant may hold or use at a time. */
+    public static class Quotas {
+        /** Bytes one tenant may store: its models, datasets and job artifacts together. */
+        private DataSize storedBytes = DataSize.ofGigabytes(10);
+        /** Jobs one tenant may have QUEUED or RUNNING at once; more get 429. */
+        private int activeJobs = 20;
+        /** Live event streams ({@code text/event-stream}) one tenant may hold open in one process. */
+        private int eventStreams = 10;
+        /** The {@code Retry-After} sent with a 429 for the job and stream quotas. */
+        private Duration retryAfter = Duration.ofSeconds(30);
+
+        public DataSize getStoredBytes() { return storedBytes; }
+        public void setStoredBytes(DataSize v) { storedBytes = v; }
+        public int getActiveJobs() { return activeJobs; }
+        public void setActiveJobs(int v) { activeJobs = v; }
+        public int getEventStreams() { return eventStreams; }
+        public void setEventStreams(int v) { eventStreams = v; }
+        public Duration getRetryAfter() { return retryAfter; }
+        public void setRetryAfter(Duration v) { retryAfter = v; }
     }
 
     /** The in-process worker pool and the queue's lease policy. */
@@ -65,6 +101,12 @@ public class QforgeProperties {
         private int maxAttempts = 3;
         /** Wall time one attempt of a job may run; past it the job FAILS with a message saying so. */
         private Duration maxJobDuration = Duration.ofHours(24);
+        /**
+         * Times a worker thread that died (an error escaped its loop, or it was interrupted) is
+         * replaced over the life of the process; once they are used up and no worker is left,
+         * liveness reports DOWN so the orchestrator restarts the process.
+         */
+        private int maxRestarts = 3;
 
         public int getCount() { return count; }
         public void setCount(int v) { count = v; }
@@ -82,6 +124,8 @@ public class QforgeProperties {
         public void setMaxAttempts(int v) { maxAttempts = v; }
         public Duration getMaxJobDuration() { return maxJobDuration; }
         public void setMaxJobDuration(Duration v) { maxJobDuration = v; }
+        public int getMaxRestarts() { return maxRestarts; }
+        public void setMaxRestarts(int v) { maxRestarts = v; }
     }
 
     /** The embedded PostgreSQL used when {@code spring.datasource.url} is not set. */

@@ -22,7 +22,8 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * {@code /v1/jobs/{id}/artifacts}: the list, and downloads streamed from PostgreSQL with
  * {@code ETag} (the quoted SHA-256), {@code Content-Length}, {@code Content-Disposition},
  * {@code If-None-Match} (304) and single-range {@code Range: bytes=a-b} / {@code bytes=-n}
- * (206 with {@code Content-Range}; 416 when outside the file; {@code If-Range} honoured).
+ * (206 with {@code Content-Range}; 416 when outside the file, however large the number;
+ * {@code If-Range} honoured).
  */
 @RestController
 public class ArtifactController {
@@ -73,12 +74,12 @@ public class ArtifactController {
             var m = RANGE.matcher(range.trim());
             if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
                 if (m.group(1).isEmpty()) { // suffix: the last n bytes
-                    long n = Long.parseLong(m.group(2));
+                    long n = position(m.group(2));
                     start = Math.max(0, size - n);
                     if (n == 0) start = size;
                 } else {
-                    start = Long.parseLong(m.group(1));
-                    if (!m.group(2).isEmpty()) end = Math.min(end, Long.parseLong(m.group(2)));
+                    start = position(m.group(1));
+                    if (!m.group(2).isEmpty()) end = Math.min(end, position(m.group(2)));
                 }
                 if (start >= size || start > end) {
                     throw new ApiException(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "range-not-satisfiable",
@@ -96,5 +97,18 @@ public class ArtifactController {
         UUID blob = a.blobId();
         StreamingResponseBody body = out -> blobs.copyTo(blob, offset, length, out);
         return ResponseEntity.status(status).headers(headers).body(body);
+    }
+
+    /**
+     * A byte position of a Range header (digits only). One too large for a long is beyond any
+     * artifact, so it saturates: a first position becomes unsatisfiable (416), a last position or
+     * suffix length means "to the end" / "the whole file".
+     */
+    private static long position(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 }

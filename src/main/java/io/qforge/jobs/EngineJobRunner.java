@@ -98,11 +98,19 @@ final class EngineJobRunner implements JobEngine {
 
         @Override
         public void checkpoint(int epochsDone, byte[] state) {
+            Path file = run.workDir().resolve("checkpoint-" + epochsDone + ".bin");
             try {
-                Path file = Files.write(run.workDir().resolve("checkpoint-" + epochsDone + ".bin"), state);
+                Files.write(file, state);
                 run.checkpoints().save(epochsDone, file);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write the checkpoint after epoch " + epochsDone, e);
+            } finally {
+                // stored in the database now: one file per epoch would fill the work directory's disk
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // removed with the work directory at the end of the attempt
+                }
             }
         }
     }

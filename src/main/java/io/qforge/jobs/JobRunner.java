@@ -13,14 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -51,10 +49,11 @@ public class JobRunner {
     private final Clock clock;
     private final QforgeProperties props;
     private final MeterRegistry meters;
+    private final WorkDirs workDirs;
 
     public JobRunner(JobEngine engine, JobQueue queue, JobEvents events, Checkpoints checkpoints, Artifacts artifacts,
             BlobStore blobs, ModelStore models, DatasetStore datasets, TransactionTemplate tx, JsonMapper json,
-            Clock clock, QforgeProperties props, MeterRegistry meters) {
+            Clock clock, QforgeProperties props, MeterRegistry meters, WorkDirs workDirs) {
         this.engine = engine;
         this.queue = queue;
         this.events = events;
@@ -68,6 +67,7 @@ public class JobRunner {
         this.clock = clock;
         this.props = props;
         this.meters = meters;
+        this.workDirs = workDirs;
     }
 
     /** Runs the claim to its end; {@code shuttingDown} is polled at every step. Returns the status it left. */
@@ -89,22 +89,19 @@ public class JobRunner {
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
         long started = System.nanoTime();
-        Path workDir = null;
+        WorkDirs.WorkDir workDir = null;
         try {
             events.append(job.id(), "CLAIMED", Map.of("owner", claim.owner(), "attempt", job.attempts()));
-            workDir = Files.createTempDirectory(props.getUploads().getTempDir(), "qforge-job-");
-            var run = prepare(claim, workDir, progress);
+            workDir = workDirs.create(claim);
+            var run = prepare(claim, workDir.path(), progress);
             JobResult result = engine.run(run);
             progress.checkStop();
             return succeed(claim, result, started);
         } catch (JobStoppedException e) {
             return stopped(claim, e);
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) { // whatever the job threw (OutOfMemoryError included) ends the job, not the worker
             log.warn("job {} failed", job.id(), e);
-            // engine messages name what is wrong and are meant for the user; storage internals are not
-            String message = e instanceof org.springframework.dao.DataAccessException
-                    ? "Internal storage error while running the job; see the service log"
-                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String message = FailureMessages.of(e);
             if (queue.finish(claim, JobStatus.FAILED, message)) {
                 events.append(job.id(), "FAILED", Map.of("error", message));
                 record(JobStatus.FAILED, started);
@@ -113,7 +110,7 @@ public class JobRunner {
             return JobStatus.RUNNING;
         } finally {
             heartbeats.shutdownNow();
-            deleteQuietly(workDir);
+            if (workDir != null) workDir.close();
         }
     }
 
@@ -209,14 +206,5 @@ public class JobRunner {
             while ((n = in.read(buf)) > 0) digest.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is not worth failing a job for
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.qforge.api.ApiException;
 import io.qforge.api.FieldProblem;
 import io.qforge.api.ValidationException;
 import io.qforge.config.QforgeProperties;
+import io.qforge.quota.TenantQuotas;
 import io.qforge.storage.DatasetStore;
 import io.qforge.storage.ModelStore;
 import io.qforge.storage.SpooledUpload;
@@ -31,9 +32,11 @@ public class JobService {
     private final JsonMapper json;
     private final TransactionTemplate tx;
     private final QforgeProperties props;
+    private final TenantQuotas quotas;
 
     public JobService(JobStore jobs, JobEvents events, ModelStore models, DatasetStore datasets, JsonMapper json,
-            TransactionTemplate tx, QforgeProperties props) {
+            TransactionTemplate tx, QforgeProperties props, TenantQuotas quotas) {
+        this.quotas = quotas;
         this.jobs = jobs;
         this.events = events;
         this.models = models;
@@ -76,6 +79,8 @@ public class JobService {
         var spec = parsed.spec();
         try {
             return tx.execute(s -> {
+                quotas.lock(tenantId);
+                quotas.checkActiveJobs(tenantId); // 429 + Retry-After past qforge.quotas.active-jobs
                 var job = jobs.insert(tenantId, model.get().id(), dataset.get().id(), json.writeValueAsString(spec),
                         props.getWorkers().getQueue(), spec.epochs(), idempotencyKey, requestHash);
                 events.append(job.id(), "SUBMITTED", Map.of("queue", job.queue()));

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * Finds jobs whose lease expired (their worker crashed, hung or lost the network) every
  * {@code qforge.workers.reaper-interval}: re-queues them (they resume from the last checkpoint),
  * or fails them with the reason after {@code qforge.workers.max-attempts} claims, or cancels them
- * if cancel was requested. Safe to run in every process at once (SKIP LOCKED).
+ * if cancel was requested. Safe to run in every process at once (SKIP LOCKED). At start and with
+ * every pass it also removes the work directories of dead attempts ({@link WorkDirs#sweep()}).
  */
 @Component
 public class Reaper implements SmartLifecycle {
@@ -24,12 +25,15 @@ public class Reaper implements SmartLifecycle {
     private final JobQueue queue;
     private final JobEvents events;
     private final QforgeProperties props;
+    private final WorkDirs workDirs;
     private ScheduledExecutorService timer;
+    private volatile boolean started;
 
-    public Reaper(JobQueue queue, JobEvents events, QforgeProperties props) {
+    public Reaper(JobQueue queue, JobEvents events, QforgeProperties props, WorkDirs workDirs) {
         this.queue = queue;
         this.events = events;
         this.props = props;
+        this.workDirs = workDirs;
     }
 
     public List<JobQueue.Reaped> reapOnce() {
@@ -51,11 +55,18 @@ public class Reaper implements SmartLifecycle {
             log.warn("job {}: lease of {} expired after attempt {} -> {}", r.id(), r.previousOwner(), r.attempts(),
                     r.newStatus());
         }
+        workDirs.sweep();
         return reaped;
     }
 
     @Override
     public synchronized void start() {
+        started = true;
+        try {
+            workDirs.sweep(); // what killed attempts left behind
+        } catch (RuntimeException e) {
+            log.warn("work directory sweep failed: {}", e.toString());
+        }
         long every = props.getWorkers().getReaperInterval().toMillis();
         if (every > 0) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,10 +90,11 @@ public class Reaper implements SmartLifecycle {
             timer.shutdownNow();
             timer = null;
         }
+        started = false;
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return started;
     }
 }

@@ -3,6 +3,7 @@ package io.qforge.storage;
 import io.qforge.api.ApiException;
 import io.qforge.storage.DatasetStore.StoredDataset;
 import io.qforge.tenants.Tenant;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -15,9 +16,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 
 /** {@code /v1/datasets}: upload (multipart .npz), list, get, delete — all within the caller's tenant. */
 @RestController
@@ -41,9 +40,10 @@ public class DatasetController {
     }
 
     @PostMapping(path = "/v1/datasets", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<DatasetView> upload(Tenant tenant, @RequestPart("file") MultipartFile file,
+    ResponseEntity<DatasetView> upload(Tenant tenant, HttpServletRequest request,
             @RequestParam(name = "name", required = false) String name) throws IOException {
-        var stored = uploads.uploadDataset(tenant.id(), file, name);
+        // the multipart body is read here, as a stream, after authentication (Uploads, MultipartUpload)
+        var stored = uploads.uploadDataset(tenant.id(), request, name);
         return ResponseEntity.created(URI.create("/v1/datasets/" + stored.id())).body(DatasetView.of(stored));
     }
 

@@ -3,6 +3,7 @@ package io.qforge.storage;
 import io.qforge.api.ApiException;
 import io.qforge.storage.ModelStore.StoredModel;
 import io.qforge.tenants.Tenant;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -16,9 +17,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 
 /** {@code /v1/models}: upload (multipart ONNX), list, get, delete — all within the caller's tenant. */
 @RestController
@@ -42,9 +41,10 @@ public class ModelController {
     }
 
     @PostMapping(path = "/v1/models", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<ModelView> upload(Tenant tenant, @RequestPart("file") MultipartFile file,
+    ResponseEntity<ModelView> upload(Tenant tenant, HttpServletRequest request,
             @RequestParam(name = "name", required = false) String name) throws IOException {
-        var stored = uploads.uploadModel(tenant.id(), file, name);
+        // the multipart body is read here, as a stream, after authentication (Uploads, MultipartUpload)
+        var stored = uploads.uploadModel(tenant.id(), request, name);
         return ResponseEntity.created(URI.create("/v1/models/" + stored.id())).body(ModelView.of(stored));
     }
 

@@ -9,6 +9,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 
 /**
  * An upload copied to a temp file while its SHA-256 is computed and its size counted against a
@@ -28,16 +29,25 @@ public final class SpooledUpload implements AutoCloseable {
 
     public static SpooledUpload spool(InputStream in, Path tempDir, String suffix, long limit, String what)
             throws IOException {
+        return spool(in, tempDir, suffix, limit, () -> ApiException.tooLarge(what, limit));
+    }
+
+    /**
+     * Copies {@code in} until it ends; reading stops with {@code tooLarge} as soon as more than
+     * {@code limit} bytes arrived (so at most {@code limit} + one buffer is read).
+     */
+    public static SpooledUpload spool(InputStream in, Path tempDir, String suffix, long limit,
+            Supplier<? extends RuntimeException> tooLarge) throws IOException {
         Files.createDirectories(tempDir);
         Path file = Files.createTempFile(tempDir, "qforge-upload-", suffix);
         try (in; var out = new DigestOutputStream(Files.newOutputStream(file), newDigest())) {
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
             int n;
-            while ((n = in.read(buffer)) > 0) {
+            while ((n = in.read(buffer)) != -1) {
                 total += n;
                 if (total > limit) {
-                    throw ApiException.tooLarge(what, limit);
+                    throw tooLarge.get();
                 }
                 out.write(buffer, 0, n);
             }

@@ -26,12 +26,12 @@ class ContractCoverageTest {
      * adding, which no test of this tree can produce yet. A pair a test produces must leave this set.
      */
     static final Set<String> AWAITED = Set.of(
-            // qforge.uploads.upload-timeout
+            // qforge.uploads.upload-timeout (StreamingUploadTest sends it raw, Http cannot stall a body)
             "POST /v1/models 408", "POST /v1/datasets 408",
-            // per-tenant rate limit on every tenant route; quotas on job submit and event streams
+            // per-tenant rate limit on every tenant route; the quota on event streams (QuotaApiTest sends it raw)
             "POST /v1/models 429", "GET /v1/models 429", "GET /v1/models/{id} 429", "DELETE /v1/models/{id} 429",
             "POST /v1/datasets 429", "GET /v1/datasets 429", "GET /v1/datasets/{id} 429", "DELETE /v1/datasets/{id} 429",
-            "POST /v1/jobs 429", "GET /v1/jobs 429", "GET /v1/jobs/{id} 429", "DELETE /v1/jobs/{id} 429",
+            "GET /v1/jobs 429", "GET /v1/jobs/{id} 429", "DELETE /v1/jobs/{id} 429",
             "GET /v1/jobs/{id}/events 429", "GET /v1/jobs/{id}/report 429", "GET /v1/jobs/{id}/artifacts 429",
             "GET /v1/jobs/{id}/artifacts/{name} 429");
 

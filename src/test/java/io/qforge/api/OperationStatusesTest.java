@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The error statuses every operation of {@code openapi.yaml} documents, sent to every operation the
  * contract lists (so a new operation is covered without a new test): 401 without a key, 403 for
- * a key of the other kind (tenant / admin), 400 for a malformed request. The responses are checked against the contract by {@link Http}.
+ * a key of the other kind (tenant / admin), 400 for a malformed request, 431 for headers above
+ * the limit. The responses are checked against the contract by {@link Http}.
  */
 class OperationStatusesTest extends ServiceTest {
 
@@ -78,6 +79,19 @@ class OperationStatusesTest extends ServiceTest {
             String path = op.path(UUID.randomUUID().toString()).replace("{name}", "model.int8.onnx");
             var res = send(op.path().startsWith("/v1/admin/") ? tenantKey : adminToken, op, path);
             assertThat(res.status()).as(op.method() + " " + path + ": " + res.text()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void everyOperationAnswers431ToHeadersAboveTheLimit() {
+        var api = newTenant().unchecked(); // the bodies are placeholders
+        var admin = new Http(port, "test-admin-token").unchecked();
+        String big = "a".repeat(20_000);
+        for (var op : operations()) {
+            String path = op.path(UUID.randomUUID().toString()).replace("{name}", "model.int8.onnx");
+            var client = op.path().startsWith("/v1/admin/") ? admin : api;
+            var res = send(client.with("X-Big", big), op, path);
+            assertThat(res.status()).as(op.method() + " " + path + ": " + res.text()).isEqualTo(431);
         }
     }
 

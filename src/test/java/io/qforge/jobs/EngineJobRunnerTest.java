@@ -49,7 +49,10 @@ class EngineJobRunnerTest {
             }
         };
         return new JobRun(UUID.randomUUID(), FIXTURES.resolve("mlp.onnx"), FIXTURES.resolve("breast_cancer.npz"), spec,
-                Optional.empty(), sink, (epoch, file) -> checkpoints.add(epoch), work);
+                Optional.empty(), sink, (epoch, file) -> {
+                    assertThat(file).isRegularFile().isNotEmptyFile(); // the store copies it ...
+                    checkpoints.add(epoch);
+                }, work);
     }
 
     @Test
@@ -62,6 +65,9 @@ class EngineJobRunnerTest {
         assertThat(phases).containsExactly("LOADING", "BASELINE", "CALIBRATING", "TRAINING", "CONVERTING",
                 "EVALUATING", "EXPORTING");
         assertThat(checkpoints).containsExactly(1);
+        try (var files = Files.list(work)) { // ... and it is not kept in the work directory afterwards
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("checkpoint-"));
+        }
         assertThat(r.artifacts()).extracting(JobResult.Artifact::name).containsExactly("model.int8.onnx", "encodings.json");
         assertThat(Files.size(r.artifacts().get(0).file())).isPositive();
         assertThat(r.report()).containsKeys("fp32", "ptqInt8", "qatOrt", "agreement", "layers");

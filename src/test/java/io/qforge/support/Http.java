@@ -28,19 +28,29 @@ public final class Http {
     private final String base;
     private final String token;
     private final boolean checkRequests;
+    private final List<String> extraHeaders;
 
     public Http(int port, String token) {
-        this("http://localhost:" + port, token, true);
+        this("http://localhost:" + port, token, true, List.of());
     }
 
-    private Http(String base, String token, boolean checkRequests) {
+    private Http(String base, String token, boolean checkRequests, List<String> extraHeaders) {
         this.base = base;
         this.token = token;
         this.checkRequests = checkRequests;
+        this.extraHeaders = extraHeaders;
     }
 
     public Http as(String otherToken) {
-        return new Http(base, otherToken, checkRequests);
+        return new Http(base, otherToken, checkRequests, extraHeaders);
+    }
+
+    /** The same client sending one more header on every request. */
+    public Http with(String header, String value) {
+        var headers = new ArrayList<>(extraHeaders);
+        headers.add(header);
+        headers.add(value);
+        return new Http(base, token, checkRequests, List.copyOf(headers));
     }
 
     /**
@@ -49,7 +59,7 @@ public final class Http {
      * response still is whenever the request names a documented operation in canonical spelling.
      */
     public Http unchecked() {
-        return new Http(base, token, false);
+        return new Http(base, token, false, extraHeaders);
     }
 
     public record Res(int status, java.net.http.HttpHeaders headers, byte[] body) {
@@ -94,6 +104,7 @@ public final class Http {
         var sent = new LinkedHashMap<String, List<String>>();
         if (token != null) sent.computeIfAbsent("Authorization", k -> new ArrayList<>()).add("Bearer " + token);
         if (contentType != null) sent.computeIfAbsent("Content-Type", k -> new ArrayList<>()).add(contentType);
+        for (int i = 0; i < extraHeaders.size(); i += 2) sent.computeIfAbsent(extraHeaders.get(i), k -> new ArrayList<>()).add(extraHeaders.get(i + 1));
         for (int i = 0; i < headers.length; i += 2) sent.computeIfAbsent(headers[i], k -> new ArrayList<>()).add(headers[i + 1]);
         var b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));

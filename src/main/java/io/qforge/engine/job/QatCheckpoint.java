@@ -6,6 +6,7 @@ import io.qforge.engine.quant.MovingAverageMinMaxObserver;
 import io.qforge.engine.quant.Observer;
 import io.qforge.engine.quant.QatModel;
 import io.qforge.engine.quant.QuantParams;
+import io.qforge.engine.train.Optimizer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -14,26 +15,30 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The state a QAT job needs to resume after an epoch: the number of finished epochs, every
  * initializer of the QAT graph (weights, biases, BatchNorm running statistics, learned scales),
- * each quantizer's params and its min-max / moving-average observer statistics.
+ * each quantizer's params and its min-max / moving-average observer statistics, and the
+ * optimizer's state (step count; SGD velocity, Adam's first and second moments).
  *
- * <p>Not saved: the optimizer's moments (momentum, Adam's m and v), which restart from zero on
- * resume, and percentile/MSE observer samples (those observers re-collect; their params are
- * restored). A resumed run therefore follows the same data order but is not bit-identical to an
- * uninterrupted one.
+ * <p>Not saved: percentile/MSE observer samples (those observers re-collect; their params are
+ * restored). Version 1 checkpoints (no optimizer state; written before it was added) are still
+ * read: the optimizer then restarts from zero. With a version 2 checkpoint a resumed run follows
+ * the same data order with the same state and ends bit-identical to an uninterrupted one
+ * (QatResumeTest).
  */
 public final class QatCheckpoint {
-    private static final int MAGIC = 0x51464b31; // "QFK1"
+    private static final int MAGIC_V1 = 0x51464b31; // "QFK1": without optimizer state
+    private static final int MAGIC = 0x51464b32; // "QFK2"
 
     private QatCheckpoint() {
     }
 
-    public static byte[] write(QatModel model, int epochsDone) {
+    public static byte[] write(QatModel model, int epochsDone, Optimizer optimizer) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
@@ -57,6 +62,16 @@ public final class QatCheckpoint {
                     writeDoubles(out, s);
                 }
             }
+            Optimizer.State opt = optimizer.state();
+            out.writeLong(opt.steps());
+            out.writeInt(opt.buffers().size());
+            for (Map.Entry<String, INDArray[]> e : opt.buffers().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().length);
+                for (INDArray b : e.getValue()) {
+                    Nd4j.write(b, out);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -65,13 +80,14 @@ public final class QatCheckpoint {
 
     /**
      * Restores {@code state} into a freshly prepared (and calibrated) model of the same graph and
-     * config; returns the number of finished epochs.
+     * config and into a new optimizer of the job's kind; returns the number of finished epochs.
      *
      * @throws IllegalArgumentException when the state does not belong to this model
      */
-    public static int restore(QatModel model, byte[] state) {
+    public static int restore(QatModel model, Optimizer optimizer, byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            if (in.readInt() != MAGIC) {
+            int magic = in.readInt();
+            if (magic != MAGIC && magic != MAGIC_V1) {
                 throw new IllegalArgumentException("checkpoint: not a qforge QAT checkpoint");
             }
             int epochsDone = in.readInt();
@@ -102,10 +118,34 @@ public final class QatCheckpoint {
                 QuantParams p = fq.params();
                 fq.setParams(new QuantParams(scales, zps, p.axis(), p.range(), p.bits(), p.symmetry()));
             }
+            if (magic == MAGIC) {
+                optimizer.restore(readOptimizer(in, inits));
+            }
             return epochsDone;
         } catch (IOException e) {
             throw new IllegalArgumentException("checkpoint: unreadable (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static Optimizer.State readOptimizer(DataInputStream in, Map<String, INDArray> inits) throws IOException {
+        long steps = in.readLong();
+        int n = in.readInt();
+        Map<String, INDArray[]> buffers = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            INDArray[] b = new INDArray[in.readInt()];
+            INDArray param = inits.get(name);
+            for (int j = 0; j < b.length; j++) {
+                b[j] = Nd4j.read(in);
+                if (param == null || !Arrays.equals(param.shape(), b[j].shape())) {
+                    throw new IllegalArgumentException("checkpoint: optimizer state of '" + name + "' "
+                            + Arrays.toString(b[j].shape()) + " does not match the model ("
+                            + (param == null ? "absent" : Arrays.toString(param.shape())) + ")");
+                }
+            }
+            buffers.put(name, b);
+        }
+        return new Optimizer.State(steps, buffers);
     }
 
     private static double[][] observerStatistics(Observer o) {

@@ -19,6 +19,7 @@ import io.qforge.engine.quant.QatTrainer;
 import io.qforge.engine.train.EpochResult;
 import io.qforge.engine.train.Evaluator;
 import io.qforge.engine.train.Metrics;
+import io.qforge.engine.train.Optimizer;
 import io.qforge.engine.train.TrainResult;
 import io.qforge.engine.train.TrainingListener;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class QatJob {
     private final JobListener listener;
     private final BooleanSupplier stop;
 
-    private QatJob(QatJobSpec spec, JobListener listener, BooleanSupplier stop) {
+    QatJob(QatJobSpec spec, JobListener listener, BooleanSupplier stop) {
         this.spec = spec;
         this.listener = listener;
         this.stop = stop;
@@ -71,11 +72,11 @@ public final class QatJob {
         QatModel ptq = calibrated(fp32, data);
         Metrics ptqFake = Evaluator.evaluate(ptq.executor(), data.xTest(), data.yTest(), bs);
         Metrics ptqInt8 = JobEvaluation.intMetrics(new IntExecutor(IntModelConverter.convert(ptq)), data, bs);
-        QatModel qat = calibrated(fp32, data);
-        int firstEpoch = resumeFrom == null ? 0 : QatCheckpoint.restore(qat, resumeFrom);
+        Training training = trainingModel(fp32, data, resumeFrom);
+        QatModel qat = training.model();
 
         phase(JobPhase.TRAINING);
-        TrainResult trained = QatTrainer.fit(qat, data, spec.train(), firstEpoch, trainingListener(qat), stop);
+        TrainResult trained = train(training, data);
         if (trained.stopped()) {
             throw new CancellationException("stopped during QAT training");
         }
@@ -100,6 +101,22 @@ public final class QatJob {
         return new JobResult(report, qdq, EncodingsJson.toJson(intModel));
     }
 
+    /** The model QAT fine-tunes and the epoch it starts at: calibrated afresh, then restored from the checkpoint if any. */
+    record Training(QatModel model, Optimizer optimizer, int firstEpoch) {}
+
+    Training trainingModel(Graph fp32, Dataset data, byte[] resumeFrom) {
+        QatModel qat = calibrated(fp32, data);
+        Optimizer optimizer = Optimizer.of(spec.train());
+        int firstEpoch = resumeFrom == null ? 0 : QatCheckpoint.restore(qat, optimizer, resumeFrom);
+        return new Training(qat, optimizer, firstEpoch);
+    }
+
+    /** QAT from {@code training.firstEpoch()}; a checkpoint goes to the listener after every epoch. */
+    TrainResult train(Training training, Dataset data) {
+        return QatTrainer.fit(training.model(), data, spec.train(), training.firstEpoch(), training.optimizer(),
+                trainingListener(training), stop);
+    }
+
     private QatModel calibrated(Graph fp32, Dataset data) {
         QatModel m = QatModel.prepare(fp32, spec.quant());
         Calibrator.calibrate(m, data.xTrain(), spec.train().batchSize(), spec.quant().calibrationBatches());
@@ -107,7 +124,7 @@ public final class QatJob {
         return m;
     }
 
-    private TrainingListener trainingListener(QatModel qat) {
+    private TrainingListener trainingListener(Training training) {
         int total = spec.train().epochs();
         return new TrainingListener() {
             @Override
@@ -118,7 +135,8 @@ public final class QatJob {
             @Override
             public void onEpoch(EpochResult r) {
                 listener.epoch(r, total);
-                listener.checkpoint(r.epoch() + 1, QatCheckpoint.write(qat, r.epoch() + 1));
+                listener.checkpoint(r.epoch() + 1, QatCheckpoint.write(training.model(), r.epoch() + 1,
+                        training.optimizer()));
             }
         };
     }

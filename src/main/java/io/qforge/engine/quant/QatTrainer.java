@@ -2,6 +2,7 @@ package io.qforge.engine.quant;
 
 import io.qforge.engine.data.Dataset;
 import io.qforge.engine.train.EpochResult;
+import io.qforge.engine.train.Optimizer;
 import io.qforge.engine.train.TrainConfig;
 import io.qforge.engine.train.TrainResult;
 import io.qforge.engine.train.Trainer;
@@ -39,6 +40,12 @@ public final class QatTrainer {
      */
     public static TrainResult fit(QatModel model, Dataset data, TrainConfig train, int firstEpoch,
                                   TrainingListener listener, BooleanSupplier stop) {
+        return fit(model, data, train, firstEpoch, Optimizer.of(train), listener, stop);
+    }
+
+    /** As above, with the caller's optimizer (restored from a checkpoint when resuming). */
+    public static TrainResult fit(QatModel model, Dataset data, TrainConfig train, int firstEpoch, Optimizer optimizer,
+                                  TrainingListener listener, BooleanSupplier stop) {
         if (!model.calibrated()) {
             throw new IllegalStateException("QAT model '" + model.graph().name()
                     + "' is not calibrated: run Calibrator.calibrate before QAT training");
@@ -47,7 +54,7 @@ public final class QatTrainer {
         TrainConfig cfg = train.withFreezeBatchNormAfterEpoch(q.freezeBatchNormAfterEpoch());
         model.setFakeQuantEnabled(true);
         try {
-            return new Trainer(model.executor(), cfg).fit(data, firstEpoch, new Schedule(model, listener), stop);
+            return new Trainer(model.executor(), cfg, optimizer).fit(data, firstEpoch, new Schedule(model, listener), stop);
         } finally {
             model.setObserversEnabled(false);
             model.setFakeQuantEnabled(true);

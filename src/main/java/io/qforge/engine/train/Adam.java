@@ -2,6 +2,7 @@ package io.qforge.engine.train;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -47,5 +48,20 @@ public final class Adam implements Optimizer {
             INDArray denom = Transforms.sqrt(mv[1].div(c2), false).addi(eps);
             p.subi(mv[0].mul(lr / c1).divi(denom));
         }
+    }
+
+    @Override
+    public State state() {
+        return new State(t, new TreeMap<>(moments));
+    }
+
+    @Override
+    public void restore(State state) {
+        moments.clear();
+        state.buffers().forEach((name, b) -> {
+            if (b.length != 2) throw new IllegalArgumentException("Adam state of '" + name + "' has " + b.length + " buffers, not 2");
+            moments.put(name, Workspaces.detached(() -> new INDArray[] {b[0].dup('c'), b[1].dup('c')}));
+        });
+        t = state.steps();
     }
 }

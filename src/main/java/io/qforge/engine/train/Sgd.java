@@ -2,6 +2,7 @@ package io.qforge.engine.train;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -35,5 +36,21 @@ public final class Sgd implements Optimizer {
             }
             p.subi(g.mul(lr));
         }
+    }
+
+    @Override
+    public State state() {
+        Map<String, INDArray[]> buffers = new TreeMap<>();
+        velocity.forEach((name, v) -> buffers.put(name, new INDArray[] {v}));
+        return new State(0, buffers);
+    }
+
+    @Override
+    public void restore(State state) {
+        velocity.clear();
+        state.buffers().forEach((name, b) -> {
+            if (b.length != 1) throw new IllegalArgumentException("SGD state of '" + name + "' has " + b.length + " buffers, not 1");
+            velocity.put(name, Workspaces.detached(() -> b[0].dup('c')));
+        });
     }
 }

@@ -23,9 +23,14 @@ public final class Trainer {
     private final Optimizer optimizer;
 
     public Trainer(Executor exec, TrainConfig cfg) {
+        this(exec, cfg, Optimizer.of(cfg));
+    }
+
+    /** With an optimizer made (and perhaps restored from a checkpoint) by the caller. */
+    public Trainer(Executor exec, TrainConfig cfg, Optimizer optimizer) {
         this.exec = exec;
         this.cfg = cfg;
-        this.optimizer = Optimizer.of(cfg);
+        this.optimizer = optimizer;
     }
 
     public TrainResult fit(Dataset data, TrainingListener listener, BooleanSupplier stop) {
