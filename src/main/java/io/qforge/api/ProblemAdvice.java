@@ -83,7 +83,15 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 && request instanceof org.springframework.web.context.request.ServletWebRequest swr) {
             pd.setInstance(instance(swr.getRequest().getRequestURI()));
         }
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        var response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail pd
+                && (pd.getType() == null || "about:blank".equals(pd.getType().toString()))) {
+            // a typed problem like ours (400 -> .../problems/bad-request), not Spring's untyped default
+            var known = HttpStatus.resolve(statusCode.value());
+            String slug = known == null ? "http-" + statusCode.value() : known.name().toLowerCase().replace('_', '-');
+            pd.setType(URI.create("https://qforge.io/problems/" + slug));
+        }
+        return response;
     }
 
     /** The request's path as the problem's instance; none when a hostile path is not a valid URI. */
