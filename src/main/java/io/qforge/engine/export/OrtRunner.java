@@ -39,6 +39,28 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #run} over {@code x} in chunks of {@code batch} rows, outputs stacked in row order: ONNX
+     * Runtime's memory arena grows to the largest batch it ran, so a whole split at once would
+     * keep every layer's activations for the whole split.
+     */
+    public INDArray runBatched(INDArray x, int batch) throws OrtException {
+        long n = x.size(0);
+        if (n <= batch) return run(x);
+        INDArray all = null;
+        for (long row = 0; row < n; row += batch) {
+            long end = Math.min(n, row + batch);
+            INDArray y = run(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(row, end)));
+            if (all == null) {
+                long[] shape = y.shape().clone();
+                shape[0] = n;
+                all = Nd4j.create(DataType.FLOAT, shape);
+            }
+            all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(row, end)).assign(y);
+        }
+        return all;
+    }
+
     @Override
     public void close() throws OrtException {
         session.close();

@@ -35,7 +35,7 @@ record JobEvaluation(Metrics int8, Metrics ort, JobReport.Agreement agreement) {
         try {
             INDArray ortOut;
             try (OrtRunner ort = new OrtRunner(qdq)) {
-                ortOut = ort.run(xTest);
+                ortOut = ort.runBatched(xTest, bs);
             }
             Metrics ortMetrics = intModel.softmaxAxis() >= 0 ? probabilityMetrics(ortOut, y) : metrics(ortOut, y);
             INDArray ortLogits = ortOut;
@@ -44,7 +44,7 @@ record JobEvaluation(Metrics int8, Metrics ort, JobReport.Agreement agreement) {
                         intModel.layers(), intModel.activations(), intModel.quantizedOutput(),
                         intModel.quantizedOutput(), -1);
                 try (OrtRunner ort = new OrtRunner(QdqExporter.toBytes(noSoftmax))) {
-                    ortLogits = ort.run(xTest);
+                    ortLogits = ort.runBatched(xTest, bs);
                 }
             }
             double within = withinOneStep(q, ortLogits, outEnc);
