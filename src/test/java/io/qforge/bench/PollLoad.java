@@ -1,0 +1,255 @@
+package io.qforge.bench;
+
+import io.qforge.support.Npz;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Polling under load (issue 7): against a running service, uploads a model and a generated
+ * dataset, starts a job, measures its training images/s with no load, then sends
+ * {@code GET /v1/jobs/{id}} at a constant rate (open loop: request i is due at start + i/rate
+ * whatever happened to the others; its latency counts from that due time, so a stalled server
+ * cannot hide queueing) and measures the training images/s during the load. Reports latency
+ * percentiles over every request, errors, the achieved rate, both images/s figures, the service
+ * process's CPU and the load average. Run by {@code bench/poll-load.sh}.
+ *
+ * <p>Training images/s comes from the job's own progress (epoch, step, stepsPerEpoch x batch size)
+ * read at the start and end of each window; the service writes progress at most once per second.
+ *
+ * <p>Arguments ({@code name=value}): url, key, model (ONNX file), rate (500), seconds (60),
+ * baseline (20 s), samples (training samples, 30000), epochs (40), batch (64), etag (true: send the
+ * last ETag in If-None-Match, as a polling client would), pid (service pid for CPU time; optional).
+ */
+public final class PollLoad {
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|-?[0-9.eE+-]+|null|true|false)");
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String key;
+
+    private PollLoad(String base, String key) {
+        this.base = base;
+        this.key = key;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        var a = new HashMap<String, String>();
+        for (String s : argv) a.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+        var bench = new PollLoad(a.get("url"), a.get("key"));
+        int rate = Integer.parseInt(a.getOrDefault("rate", "500"));
+        int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
+        int baseline = Integer.parseInt(a.getOrDefault("baseline", "20"));
+        int samples = Integer.parseInt(a.getOrDefault("samples", "30000"));
+        int epochs = Integer.parseInt(a.getOrDefault("epochs", "40"));
+        int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
+        boolean etag = Boolean.parseBoolean(a.getOrDefault("etag", "true"));
+        String pid = a.get("pid");
+
+        String model = bench.upload("/v1/models", "model.onnx", Files.readAllBytes(Path.of(a.get("model"))));
+        String data = bench.upload("/v1/datasets", "load.npz", dataset(samples, samples / 10));
+        var job = bench.send(bench.request("/v1/jobs").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"modelId\":\"" + model + "\",\"datasetId\":\"" + data
+                        + "\",\"spec\":{\"epochs\":" + epochs + ",\"batchSize\":" + batch + "}}")));
+        if (job.statusCode() != 202) throw new IllegalStateException("POST /v1/jobs: " + job.statusCode() + " " + job.body());
+        String id = fields(job.body()).get("id");
+        String path = "/v1/jobs/" + id;
+        System.err.println("job " + id + ": waiting for TRAINING");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        Progress p0;
+        while ((p0 = bench.progress(path, batch)) == null) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("job never reached TRAINING");
+            Thread.sleep(500);
+        }
+        Thread.sleep(2000); // past the first epoch's start
+        System.err.println("baseline: " + baseline + " s without load");
+        var before = bench.window(path, batch, () -> sleep(baseline));
+        System.err.println("load: " + rate + " req/s for " + seconds + " s");
+        long cpu0 = cpuTicks(pid);
+        var result = new Result[1];
+        var during = bench.window(path, batch, () -> result[0] = bench.load(path, rate, seconds, etag));
+        long cpu1 = cpuTicks(pid);
+        var status = bench.send(bench.request(path).GET());
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        bench.send(bench.request(path).DELETE());
+
+        var r = result[0];
+        long[] lat = r.sorted();
+        System.out.printf("GET %s, %d req/s for %d s, If-None-Match: %s%n", path, rate, seconds, etag ? "last ETag" : "none");
+        System.out.printf("requests: %d sent, %d answered (%s), errors %d, achieved %.1f req/s%n", r.sent, lat.length,
+                r.statuses, r.errors.get(), lat.length / r.seconds);
+        System.out.printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", ms(pct(lat, 50)),
+                ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]));
+        System.out.printf("training images/s: %.0f before, %.0f during load (%+.1f%%)%n", before, during,
+                100 * (during - before) / before);
+        if (pid != null) {
+            System.out.printf("service CPU during load: %.2f cores%n", (cpu1 - cpu0) / 100.0 / r.seconds);
+        }
+        System.out.printf("load average (1/5/15 min, runnable/total, last pid): %s%n", load);
+        System.out.printf("job after the run: %s%n", fields(status.body()).get("status"));
+        System.out.printf("{\"rate\":%d,\"seconds\":%d,\"etag\":%b,\"sent\":%d,\"answered\":%d,\"errors\":%d,"
+                        + "\"achieved\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"images_per_s_before\":%.0f,"
+                        + "\"images_per_s_during\":%.0f}%n", rate, seconds, etag, r.sent, lat.length, r.errors.get(),
+                lat.length / r.seconds, ms(pct(lat, 50)), ms(pct(lat, 99)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]),
+                before, during);
+    }
+
+    /** Training images/s over the time {@code body} takes (progress read before and after). */
+    private double window(String path, int batch, Runnable body) throws Exception {
+        var a = progress(path, batch);
+        body.run();
+        var b = progress(path, batch);
+        if (a == null || b == null) throw new IllegalStateException("the job left TRAINING during a window; use more epochs");
+        return (b.images - a.images) / ((b.nanos - a.nanos) / 1e9);
+    }
+
+    private record Progress(long images, long nanos) {}
+
+    private Progress progress(String path, int batch) throws Exception {
+        var f = fields(send(request(path).GET()).body());
+        if (!"TRAINING".equals(f.get("phase")) || "null".equals(f.get("step"))) return null;
+        long steps = (Long.parseLong(f.get("epoch")) - 1) * Long.parseLong(f.get("stepsPerEpoch")) + Long.parseLong(f.get("step"));
+        return new Progress(steps * batch, System.nanoTime());
+    }
+
+    private static final class Result {
+        long[] latencies;
+        int sent;
+        double seconds;
+        final AtomicLong errors = new AtomicLong();
+        final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+
+        long[] sorted() {
+            return Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+        }
+    }
+
+    /** Open-loop constant rate: request i is due at start + i / rate; latency from its due time. */
+    private Result load(String path, int rate, int seconds, boolean etag) {
+        int n = rate * seconds;
+        var r = new Result();
+        r.latencies = new long[n];
+        Arrays.fill(r.latencies, -1);
+        var lastEtag = new AtomicReference<String>();
+        var done = new CountDownLatch(n);
+        long period = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 10_000_000;
+        for (int i = 0; i < n; i++) {
+            long due = start + i * period;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+            var b = request(path).timeout(Duration.ofSeconds(10)).GET();
+            String tag = lastEtag.get();
+            if (etag && tag != null) b.header("If-None-Match", tag);
+            final int index = i;
+            http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).whenComplete((res, err) -> {
+                long latency = System.nanoTime() - due;
+                if (err != null) {
+                    r.errors.incrementAndGet();
+                } else {
+                    r.latencies[index] = latency;
+                    r.statuses.computeIfAbsent(res.statusCode(), k -> new AtomicLong()).incrementAndGet();
+                    if (res.statusCode() != 200 && res.statusCode() != 304) r.errors.incrementAndGet();
+                    res.headers().firstValue("ETag").ifPresent(lastEtag::set);
+                }
+                done.countDown();
+            });
+            r.sent++;
+        }
+        try {
+            done.await(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        r.seconds = (System.nanoTime() - start) / 1e9;
+        return r;
+    }
+
+    private String upload(String path, String filename, byte[] content) throws Exception {
+        String boundary = "qforge-" + UUID.randomUUID();
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(content);
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        var res = send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
+        if (res.statusCode() != 201) throw new IllegalStateException("upload " + path + ": " + res.statusCode() + " " + res.body());
+        return fields(res.body()).get("id");
+    }
+
+    /** x: [n, 1, 8, 8] float32 (the fixture LeNet's input), y: pseudo-random labels 0..9 (seed 0). */
+    private static byte[] dataset(int train, int test) throws Exception {
+        var random = new Random(0);
+        return new Npz().floats("x_train", new long[] {train, 1, 8, 8}).labels("y_train", labels(random, train))
+                .floats("x_test", new long[] {test, 1, 8, 8}).labels("y_test", labels(random, test)).bytes();
+    }
+
+    private static long[] labels(Random random, int n) {
+        long[] y = new long[n];
+        for (int i = 0; i < n; i++) y[i] = random.nextInt(10);
+        return y;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
+                .timeout(Duration.ofSeconds(60));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Top-level scalar fields of a JSON object (enough for ids, status and progress). */
+    private static Map<String, String> fields(String json) {
+        var m = new HashMap<String, String>();
+        Matcher x = FIELD.matcher(json);
+        while (x.find()) m.putIfAbsent(x.group(1), x.group(2).startsWith("\"") ? x.group(2).substring(1, x.group(2).length() - 1) : x.group(2));
+        return m;
+    }
+
+    private static long pct(long[] sorted, double p) {
+        if (sorted.length == 0) return 0;
+        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static long cpuTicks(String pid) throws Exception {
+        if (pid == null) return 0;
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime (fields 14, 15), clock ticks
+    }
+
+    private static void sleep(int seconds) {
+        try {
+            Thread.sleep(seconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
