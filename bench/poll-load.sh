@@ -17,7 +17,7 @@ fi
 WORK=$(mktemp -d /tmp/qforge-poll-load.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export ORT_DISABLE_TELEMETRY=1 OMP_WAIT_POLICY=PASSIVE
-java -Xmx2g -jar "$JAR" --server.port="$PORT" --qforge.embedded.data-dir="$WORK/pg" \
+java -Xmx2g ${SERVICE_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --qforge.embedded.data-dir="$WORK/pg" \
   --qforge.uploads.temp-dir="$WORK" >"$WORK/service.log" 2>&1 &
 PID=$!
 cleanup() { rc=$?; kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$WORK"; exit $rc; }
@@ -30,5 +30,5 @@ done
 KEY=$(grep -A1 "API key for tenant 'default'" "$WORK/service.log" | tail -1 | tr -d ' ')
 echo "service pid $PID on port $PORT ($(basename "$JAR")), $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')" >&2
 java -Xmx512m -cp target/test-classes io.qforge.bench.PollLoad url="http://localhost:$PORT" key="$KEY" \
-  model=src/test/resources/fixtures/lenet_bn.onnx rate="$RATE" seconds="$SECONDS_" etag="$ETAG" pid="$PID" \
+  model=src/test/resources/fixtures/lenet_bn.onnx rate="$RATE" seconds="$SECONDS_" etag="$ETAG" pid="$PID" pgdir="$WORK/pg" \
   ${POLL_LOAD_ARGS:-}

@@ -5,7 +5,6 @@ import io.qforge.storage.Page;
 import io.qforge.tenants.Tenant;
 import java.net.URI;
 import java.time.Clock;
-import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -84,12 +83,11 @@ public class JobController {
     @GetMapping("/v1/jobs/{id}")
     ResponseEntity<JobView> get(Tenant tenant, @PathVariable UUID id, ServletWebRequest request) {
         var job = find(tenant, id);
-        var now = OffsetDateTime.now(clock);
-        String etag = JobView.etag(job, now);
+        String etag = JobView.etag(job);
         if (request.checkNotModified(etag)) {
             return null; // 304 with the ETag, already written
         }
-        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache()).body(JobView.of(job, json, now));
+        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache()).body(JobView.of(job, json, clock));
     }
 
     /** 200 when the job is now CANCELLED (it was queued); 202 when the running job was asked to stop. */

@@ -43,15 +43,17 @@ public record JobView(UUID id, JobStatus status, JobPhase phase, UUID modelId, U
     }
 
     /**
-     * A weak ETag of the view {@link #of} makes from this row at {@code now}: a hash of every field
-     * that can change (the others are fixed when the job is created), so a poll can be answered 304
-     * without building or serializing the view. The ETA is part of it: while it moves, so does the tag.
+     * A weak ETag of the view {@link #of} makes from this row: a hash of every stored field that can
+     * change (the others are fixed when the job is created), so a poll can be answered 304 without
+     * building or serializing the view. The ETA, recomputed from the clock at each request, is not
+     * part of it (it would change the tag many times a second): a client answered 304 keeps the ETA
+     * of the last change, and a running job changes at every progress write, about once a second.
      */
-    static String etag(Job j, OffsetDateTime now) {
+    static String etag(Job j) {
         String state = j.id() + "|" + j.version() + "|" + j.status() + "|" + j.phase() + "|" + j.attempts() + "|"
                 + j.epoch() + "|" + j.totalEpochs() + "|" + j.step() + "|" + j.stepsPerEpoch() + "|"
                 + Double.doubleToLongBits(j.progress()) + "|" + j.metricsJson() + "|" + j.cancelRequested() + "|"
-                + j.error() + "|" + j.startedAt() + "|" + j.finishedAt() + "|" + eta(j, now);
+                + j.error() + "|" + j.startedAt() + "|" + j.finishedAt();
         byte[] digest;
         try {
             digest = java.security.MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));

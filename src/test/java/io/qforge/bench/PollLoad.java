@@ -31,14 +31,15 @@ import java.util.regex.Pattern;
  * whatever happened to the others; its latency counts from that due time, so a stalled server
  * cannot hide queueing) and measures the training images/s during the load. Reports latency
  * percentiles over every request, errors, the achieved rate, both images/s figures, the service
- * process's CPU and the load average. Run by {@code bench/poll-load.sh}.
+ * CPU by thread group and the load average. Run by {@code bench/poll-load.sh}.
  *
  * <p>Training images/s comes from the job's own progress (epoch, step, stepsPerEpoch x batch size)
  * read at the start and end of each window; the service writes progress at most once per second.
  *
  * <p>Arguments ({@code name=value}): url, key, model (ONNX file), rate (500), seconds (60),
  * baseline (20 s), samples (training samples, 30000), epochs (40), batch (64), etag (true: send the
- * last ETag in If-None-Match, as a polling client would), pid (service pid for CPU time; optional).
+ * last ETag in If-None-Match, as a polling client would), connections (32), pid (service pid for CPU
+ * time; optional).
  */
 public final class PollLoad {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|-?[0-9.eE+-]+|null|true|false)");
@@ -65,6 +66,7 @@ public final class PollLoad {
         int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
         boolean etag = Boolean.parseBoolean(a.getOrDefault("etag", "true"));
         String pid = a.get("pid");
+        int connections = Integer.parseInt(a.getOrDefault("connections", "32"));
 
         String model = bench.upload("/v1/models", "model.onnx", Files.readAllBytes(Path.of(a.get("model"))));
         String data = bench.upload("/v1/datasets", "load.npz", dataset(samples, samples / 10));
@@ -85,10 +87,17 @@ public final class PollLoad {
         System.err.println("baseline: " + baseline + " s without load");
         var before = bench.window(path, batch, () -> sleep(baseline));
         System.err.println("load: " + rate + " req/s for " + seconds + " s");
-        long cpu0 = cpuTicks(pid);
+        String pgDir = a.get("pgdir");
+        long[] cpu0 = cpuTicks(pid, pgDir);
         var result = new Result[1];
-        var during = bench.window(path, batch, () -> result[0] = bench.load(path, rate, seconds, etag));
-        long cpu1 = cpuTicks(pid);
+        var during = bench.window(path, batch, () -> {
+            try {
+                result[0] = bench.load(path, rate, seconds, etag, connections);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long[] cpu1 = cpuTicks(pid, pgDir);
         var status = bench.send(bench.request(path).GET());
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
         bench.send(bench.request(path).DELETE());
@@ -102,16 +111,17 @@ public final class PollLoad {
                 ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]));
         System.out.printf("training images/s: %.0f before, %.0f during load (%+.1f%%)%n", before, during,
                 100 * (during - before) / before);
-        if (pid != null) {
-            System.out.printf("service CPU during load: %.2f cores%n", (cpu1 - cpu0) / 100.0 / r.seconds);
-        }
+        double[] cores = new double[4];
+        for (int i = 0; i < 4; i++) cores[i] = (cpu1[i] - cpu0[i]) / 100.0 / r.seconds;
+        System.out.printf("CPU during load (cores): request threads %.2f, other service threads (training, GC) %.2f, "
+                + "PostgreSQL %.2f, load generator %.2f%n", cores[0], cores[1], cores[2], cores[3]);
         System.out.printf("load average (1/5/15 min, runnable/total, last pid): %s%n", load);
         System.out.printf("job after the run: %s%n", fields(status.body()).get("status"));
         System.out.printf("{\"rate\":%d,\"seconds\":%d,\"etag\":%b,\"sent\":%d,\"answered\":%d,\"errors\":%d,"
                         + "\"achieved\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"images_per_s_before\":%.0f,"
-                        + "\"images_per_s_during\":%.0f}%n", rate, seconds, etag, r.sent, lat.length, r.errors.get(),
-                lat.length / r.seconds, ms(pct(lat, 50)), ms(pct(lat, 99)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]),
-                before, during);
+                        + "\"images_per_s_during\":%.0f,\"request_thread_cores\":%.2f}%n", rate, seconds, etag, r.sent,
+                lat.length, r.errors.get(), lat.length / r.seconds, ms(pct(lat, 50)), ms(pct(lat, 99)),
+                ms(lat.length == 0 ? 0 : lat[lat.length - 1]), before, during, cores[0]);
     }
 
     /** Training images/s over the time {@code body} takes (progress read before and after). */
@@ -144,45 +154,155 @@ public final class PollLoad {
         }
     }
 
-    /** Open-loop constant rate: request i is due at start + i / rate; latency from its due time. */
-    private Result load(String path, int rate, int seconds, boolean etag) {
+    /**
+     * Open-loop constant rate: request i is due at start + i / rate and is handed to the first free
+     * one of {@code connections} keep-alive HTTP/1.1 connections (plain sockets: the JDK HttpClient
+     * cost this process ~0.45 cores at 500 req/s, taken from the machine the service trains on);
+     * latency counts from the due time, so time spent waiting for a free connection counts too.
+     */
+    private Result load(String path, int rate, int seconds, boolean etag, int connections) throws Exception {
         int n = rate * seconds;
         var r = new Result();
         r.latencies = new long[n];
         Arrays.fill(r.latencies, -1);
         var lastEtag = new AtomicReference<String>();
+        var due = new java.util.concurrent.LinkedBlockingQueue<long[]>();
         var done = new CountDownLatch(n);
+        var uri = URI.create(base);
+        String head = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nAuthorization: Bearer " + key + "\r\nAccept: application/json\r\n";
+        var threads = new java.util.ArrayList<Thread>();
+        for (int c = 0; c < connections; c++) {
+            var t = new Thread(() -> {
+                Connection conn = null;
+                while (true) {
+                    long[] job;
+                    try {
+                        job = due.take();
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                    if (job[0] < 0) break;
+                    String tag = lastEtag.get();
+                    byte[] request = (head + (etag && tag != null ? "If-None-Match: " + tag + "\r\n" : "") + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII);
+                    try {
+                        if (conn == null) conn = new Connection(uri.getHost(), uri.getPort());
+                        var res = conn.exchange(request);
+                        r.latencies[(int) job[0]] = System.nanoTime() - job[1];
+                        r.statuses.computeIfAbsent(res.status, k -> new AtomicLong()).incrementAndGet();
+                        if (res.status != 200 && res.status != 304) r.errors.incrementAndGet();
+                        if (res.etag != null) lastEtag.set(res.etag);
+                        if (res.close) {
+                            conn.close();
+                            conn = null;
+                        }
+                    } catch (java.io.IOException e) {
+                        r.errors.incrementAndGet();
+                        if (conn != null) conn.close();
+                        conn = null;
+                    }
+                    done.countDown();
+                }
+                if (conn != null) conn.close();
+            }, "poll-load-" + c);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime() + 10_000_000;
         for (int i = 0; i < n; i++) {
-            long due = start + i * period;
+            long at = start + i * period;
             long wait;
-            while ((wait = due - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
-            var b = request(path).timeout(Duration.ofSeconds(10)).GET();
-            String tag = lastEtag.get();
-            if (etag && tag != null) b.header("If-None-Match", tag);
-            final int index = i;
-            http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).whenComplete((res, err) -> {
-                long latency = System.nanoTime() - due;
-                if (err != null) {
-                    r.errors.incrementAndGet();
-                } else {
-                    r.latencies[index] = latency;
-                    r.statuses.computeIfAbsent(res.statusCode(), k -> new AtomicLong()).incrementAndGet();
-                    if (res.statusCode() != 200 && res.statusCode() != 304) r.errors.incrementAndGet();
-                    res.headers().firstValue("ETag").ifPresent(lastEtag::set);
-                }
-                done.countDown();
-            });
+            while ((wait = at - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+            due.add(new long[] {i, at});
             r.sent++;
         }
-        try {
-            done.await(15, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        done.await(15, TimeUnit.SECONDS);
         r.seconds = (System.nanoTime() - start) / 1e9;
+        for (int c = 0; c < connections; c++) due.add(new long[] {-1, 0});
         return r;
+    }
+
+    /** One keep-alive HTTP/1.1 connection: writes a request, reads status, headers and body (length or chunked). */
+    private static final class Connection {
+        record Response(int status, String etag, boolean close) {}
+
+        private final java.net.Socket socket;
+        private final java.io.BufferedInputStream in;
+        private final java.io.OutputStream out;
+
+        Connection(String host, int port) throws java.io.IOException {
+            socket = new java.net.Socket(host, port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
+            out = socket.getOutputStream();
+        }
+
+        Response exchange(byte[] request) throws java.io.IOException {
+            out.write(request);
+            out.flush();
+            String status = line();
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            String etag = null;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                String name = h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+                String value = h.substring(colon + 1).trim();
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
+                    case "connection" -> close = value.equalsIgnoreCase("close");
+                    case "etag" -> etag = value;
+                    default -> { }
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+                        size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+                    skip(size);
+                    line();
+                }
+                while (!line().isEmpty()) { } // trailers
+            } else if (length > 0) {
+                skip(length);
+            }
+            return new Response(code, etag, close);
+        }
+
+        private String line() throws java.io.IOException {
+            var b = new StringBuilder();
+            int c;
+            while ((c = in.read()) != '\n') {
+                if (c < 0) throw new java.io.EOFException("connection closed");
+                if (c != '\r') b.append((char) c);
+            }
+            return b.toString();
+        }
+
+        private void skip(long n) throws java.io.IOException {
+            while (n > 0) {
+                long k = in.skip(n);
+                if (k <= 0) {
+                    if (in.read() < 0) throw new java.io.EOFException("connection closed");
+                    k = 1;
+                }
+                n -= k;
+            }
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
+        }
     }
 
     private String upload(String path, String filename, byte[] content) throws Exception {
@@ -238,11 +358,72 @@ public final class PollLoad {
         return nanos / 1e6;
     }
 
-    private static long cpuTicks(String pid) throws Exception {
-        if (pid == null) return 0;
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime (fields 14, 15), clock ticks
+    /**
+     * CPU clock ticks (1/100 s) so far of: the service's request threads (Tomcat's http-nio-*),
+     * its other threads (the worker and its native training threads, GC, ...), its child processes
+     * (the embedded PostgreSQL), and this load generator.
+     */
+    private static long[] cpuTicks(String pid, String pgDir) throws Exception {
+        long[] t = new long[4];
+        t[3] = ticks(Path.of("/proc/self/stat"), false);
+        if (pid == null) return t;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (var task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    t[comm.startsWith("http-nio") ? 0 : 1] += ticks(task.resolve("stat"), false);
+                } catch (java.io.IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        var children = new java.util.HashSet<String>(java.util.List.of(pid));
+        if (pgDir != null) { // the postmaster may have been daemonized away from the JVM
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (var proc : (Iterable<Path>) procs::iterator) {
+                    try {
+                        if (proc.getFileName().toString().matches("[0-9]+")
+                                && Files.readString(proc.resolve("cmdline")).contains(pgDir)) {
+                            children.add(proc.getFileName().toString());
+                        }
+                    } catch (java.io.IOException gone) {
+                        // ended meanwhile
+                    }
+                }
+            }
+        }
+        boolean grew = true;
+        var stats = new HashMap<String, String[]>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (var proc : (Iterable<Path>) procs::iterator) {
+                if (!proc.getFileName().toString().matches("[0-9]+")) continue;
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    stats.put(proc.getFileName().toString(), stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+                } catch (java.io.IOException gone) {
+                    // ended meanwhile
+                }
+            }
+        }
+        while (grew) {
+            grew = false;
+            for (var e : stats.entrySet()) {
+                if (!children.contains(e.getKey()) && children.contains(e.getValue()[1])) grew = children.add(e.getKey());
+            }
+        }
+        for (var e : stats.entrySet()) {
+            if (e.getKey().equals(pid) || !children.contains(e.getKey())) continue; // postmaster and backends
+            String[] f = e.getValue();
+            t[2] += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        }
+        return t;
+    }
+
+    /** utime + stime (fields 14, 15 of a stat file), plus cutime + cstime if asked. */
+    private static long ticks(Path stat, boolean children) throws java.io.IOException {
+        String s = Files.readString(stat);
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]) + (children ? Long.parseLong(f[13]) + Long.parseLong(f[14]) : 0);
     }
 
     private static void sleep(int seconds) {
