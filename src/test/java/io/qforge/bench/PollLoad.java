@@ -26,20 +26,20 @@ import java.util.regex.Pattern;
 
 /**
  * Polling under load (issue 7): against a running service, uploads a model and a generated
- * dataset, starts a job, measures its training images/s with no load, then sends
+ * dataset, starts a job, measures its training images/s with no load (after a warm-up), then sends
  * {@code GET /v1/jobs/{id}} at a constant rate (open loop: request i is due at start + i/rate
  * whatever happened to the others; its latency counts from that due time, so a stalled server
- * cannot hide queueing) and measures the training images/s during the load. Reports latency
- * percentiles over every request, errors, the achieved rate, both images/s figures, the service
- * CPU by thread group and the load average. Run by {@code bench/poll-load.sh}.
+ * cannot hide queueing), measures the training images/s during the load and again without load
+ * after it. Reports latency percentiles over every request, errors, the achieved rate, the three
+ * images/s figures, CPU by thread group and the load average. Run by {@code bench/poll-load.sh}.
  *
  * <p>Training images/s comes from the job's own progress (epoch, step, stepsPerEpoch x batch size)
  * read at the start and end of each window; the service writes progress at most once per second.
  *
- * <p>Arguments ({@code name=value}): url, key, model (ONNX file), rate (500), seconds (60),
- * baseline (20 s), samples (training samples, 30000), epochs (40), batch (64), etag (true: send the
- * last ETag in If-None-Match, as a polling client would), connections (32), pid (service pid for CPU
- * time; optional).
+ * <p>Arguments ({@code name=value}): url, key, model (ONNX file), rate (500), seconds (60), warmup
+ * (20 s), baseline (20 s: each window without load), samples (training samples, 30000), epochs
+ * (40), batch (64), etag (true: send the last ETag in If-None-Match, as a polling client would),
+ * connections (32), pid and pgdir (the service's pid and embedded data directory, for CPU times).
  */
 public final class PollLoad {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|-?[0-9.eE+-]+|null|true|false)");
@@ -61,6 +61,7 @@ public final class PollLoad {
         int rate = Integer.parseInt(a.getOrDefault("rate", "500"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
         int baseline = Integer.parseInt(a.getOrDefault("baseline", "20"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "20"));
         int samples = Integer.parseInt(a.getOrDefault("samples", "30000"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "40"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
@@ -83,8 +84,8 @@ public final class PollLoad {
             if (System.nanoTime() > deadline) throw new IllegalStateException("job never reached TRAINING");
             Thread.sleep(500);
         }
-        Thread.sleep(2000); // past the first epoch's start
-        System.err.println("baseline: " + baseline + " s without load");
+        System.err.println("warm-up: " + warmup + " s, then " + baseline + " s without load");
+        sleep(warmup); // JIT-compiled training loops before anything is measured
         var before = bench.window(path, batch, () -> sleep(baseline));
         System.err.println("load: " + rate + " req/s for " + seconds + " s");
         String pgDir = a.get("pgdir");
@@ -98,6 +99,9 @@ public final class PollLoad {
             }
         });
         long[] cpu1 = cpuTicks(pid, pgDir);
+        System.err.println("after: " + baseline + " s without load");
+        var after = bench.window(path, batch, () -> sleep(baseline));
+        double quiet = (before + after) / 2;
         var status = bench.send(bench.request(path).GET());
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
         bench.send(bench.request(path).DELETE());
@@ -109,8 +113,8 @@ public final class PollLoad {
                 r.statuses, r.errors.get(), lat.length / r.seconds);
         System.out.printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", ms(pct(lat, 50)),
                 ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]));
-        System.out.printf("training images/s: %.0f before, %.0f during load (%+.1f%%)%n", before, during,
-                100 * (during - before) / before);
+        System.out.printf("training images/s: %.0f before, %.0f during load, %.0f after; during vs mean of before"
+                + " and after: %+.1f%%%n", before, during, after, 100 * (during - quiet) / quiet);
         double[] cores = new double[4];
         for (int i = 0; i < 4; i++) cores[i] = (cpu1[i] - cpu0[i]) / 100.0 / r.seconds;
         System.out.printf("CPU during load (cores): request threads %.2f, other service threads (training, GC) %.2f, "
@@ -119,9 +123,9 @@ public final class PollLoad {
         System.out.printf("job after the run: %s%n", fields(status.body()).get("status"));
         System.out.printf("{\"rate\":%d,\"seconds\":%d,\"etag\":%b,\"sent\":%d,\"answered\":%d,\"errors\":%d,"
                         + "\"achieved\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"images_per_s_before\":%.0f,"
-                        + "\"images_per_s_during\":%.0f,\"request_thread_cores\":%.2f}%n", rate, seconds, etag, r.sent,
+                        + "\"images_per_s_during\":%.0f,\"images_per_s_after\":%.0f,\"request_thread_cores\":%.2f}%n", rate, seconds, etag, r.sent,
                 lat.length, r.errors.get(), lat.length / r.seconds, ms(pct(lat, 50)), ms(pct(lat, 99)),
-                ms(lat.length == 0 ? 0 : lat[lat.length - 1]), before, during, cores[0]);
+                ms(lat.length == 0 ? 0 : lat[lat.length - 1]), before, during, after, cores[0]);
     }
 
     /** Training images/s over the time {@code body} takes (progress read before and after). */
