@@ -22,7 +22,13 @@ export ORT_DISABLE_TELEMETRY=1 OMP_WAIT_POLICY=PASSIVE
 ${NICE:+nice -n "$NICE"} java -Xmx2g ${SERVICE_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --qforge.embedded.data-dir="$WORK/pg" \
   --qforge.uploads.temp-dir="$WORK" >"$WORK/service.log" 2>&1 &
 PID=$!
-cleanup() { rc=$?; kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$WORK"; exit $rc; }
+cleanup() {
+  rc=$?; set +e
+  kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  for _ in $(seq 1 30); do pgrep -f "$WORK/pg" >/dev/null || break; sleep 1; done  # PostgreSQL stopping
+  rm -rf "$WORK"
+  exit $rc
+}
 trap cleanup EXIT
 for _ in $(seq 1 120); do
   curl -sf "localhost:$PORT/actuator/health/readiness" >/dev/null 2>&1 && break
