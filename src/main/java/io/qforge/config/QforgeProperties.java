@@ -171,4 +171,43 @@ public class QforgeProperties {
         public String getAdminToken() { return adminToken; }
         public void setAdminToken(String v) { adminToken = v; }
     }
+
+    private final Limits limits = new Limits();
+    private final Auth auth = new Auth();
+
+    public Limits getLimits() { return limits; }
+    public Auth getAuth() { return auth; }
+
+    /**
+     * Per-tenant request rate (a token bucket per tenant, checked after authentication on every
+     * {@code /v1/**} request except {@code /v1/admin/**}); over it a request gets 429 with
+     * {@code Retry-After}. The defaults let one tenant poll a job 500 times a second.
+     */
+    public static class Limits {
+        /** Sustained requests per second per tenant (0 = no limit). */
+        private long requestsPerSecond = 1000;
+        /** Requests a tenant may make at once above the sustained rate (the bucket's size). */
+        private long burst = 2000;
+
+        public long getRequestsPerSecond() { return requestsPerSecond; }
+        public void setRequestsPerSecond(long v) { requestsPerSecond = v; }
+        public long getBurst() { return burst; }
+        public void setBurst(long v) { burst = v; }
+    }
+
+    /** How API keys are looked up. */
+    public static class Auth {
+        /**
+         * How long a valid key -> tenant lookup is remembered (0 = ask the database on every request).
+         * A key revoked through this process stops working at once; revoked elsewhere, within this time.
+         */
+        private Duration keyCacheTtl = Duration.ofSeconds(10);
+        /** Most keys remembered at once (least recently used ones go first). */
+        private long keyCacheSize = 10_000;
+
+        public Duration getKeyCacheTtl() { return keyCacheTtl; }
+        public void setKeyCacheTtl(Duration v) { keyCacheTtl = v; }
+        public long getKeyCacheSize() { return keyCacheSize; }
+        public void setKeyCacheSize(long v) { keyCacheSize = v; }
+    }
 }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -74,9 +76,18 @@ public class JobController {
         return new Page<>(items, page, size, jobs.count(tenant.id(), filter));
     }
 
+    /**
+     * One row read, nothing that grows with the job; with the ETag of the last answer in
+     * {@code If-None-Match}, an unchanged job is 304 without a body (the view is not even built).
+     */
     @GetMapping("/v1/jobs/{id}")
-    JobView get(Tenant tenant, @PathVariable UUID id) {
-        return JobView.of(find(tenant, id), json, clock);
+    ResponseEntity<JobView> get(Tenant tenant, @PathVariable UUID id, ServletWebRequest request) {
+        var job = find(tenant, id);
+        String etag = JobView.etag(job);
+        if (request.checkNotModified(etag)) {
+            return null; // 304 with the ETag, already written
+        }
+        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache()).body(JobView.of(job, json, clock));
     }
 
     /** 200 when the job is now CANCELLED (it was queued); 202 when the running job was asked to stop. */

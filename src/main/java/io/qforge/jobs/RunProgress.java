@@ -13,10 +13,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The progress sink of one attempt: writes phase/epoch/step/percent to the job row (at most once
  * per {@value #WRITE_EVERY_MS} ms of the clock, plus the first step of each epoch, every phase and
- * epoch end), appends PHASE and
- * EPOCH events, renews the lease with each write, and at every call stops the engine by throwing
- * {@link JobStoppedException} when the job was cancelled, the worker is shutting down, or the lease
- * is no longer held.
+ * epoch end), appends PHASE and EPOCH events, renews the lease with each write, and stops the
+ * engine by throwing {@link JobStoppedException} when the job was cancelled, the worker is shutting
+ * down, or the lease is no longer held. The database is asked about cancel and lease only by those
+ * writes (and the heartbeat), never once per training step: a cancel is seen within
+ * {@value #WRITE_EVERY_MS} ms, and a training step costs no database round trip of its own, so
+ * the worker does not queue for a connection behind API requests at every step.
  */
 final class RunProgress implements JobRun.ProgressSink {
     static final long WRITE_EVERY_MS = 1000;
@@ -68,9 +70,7 @@ final class RunProgress implements JobRun.ProgressSink {
         this.stepsPerEpoch = stepsPerEpoch;
         progress = JobPhase.trainingProgress(epoch, step, stepsPerEpoch, totalEpochs);
         if (step == 1 || Duration.between(lastWrite, clock.instant()).toMillis() >= WRITE_EVERY_MS) {
-            write(null);
-        } else {
-            observe(queue.check(claim));
+            write(null); // also learns whether the job was cancelled or the lease lost
         }
         checkStop();
     }
