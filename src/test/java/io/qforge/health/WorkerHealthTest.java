@@ -54,7 +54,8 @@ class WorkerHealthTest extends ServiceTest {
                 .contains("-Xmx").contains("org.bytedeco.javacpp.maxBytes").contains("spec.batchSize");
         assertThat(api.get("/v1/jobs/" + next).json().get("status").stringValue()).isEqualTo("SUCCEEDED");
         assertThat(owners(oom)).isEqualTo(owners(next)).hasSize(1); // one and the same worker ran both
-        assertThat(lastEventId(oom)).isLessThan(claimedEventId(next)); // ... the failing job first, then the next
+        assertThat(lastEventId(oom)).as("events %s", jdbc.sql("SELECT id, job_id, type FROM job_events WHERE job_id IN (?::uuid, ?::uuid) ORDER BY id")
+                .params(oom, next).query().listOfRows()).isLessThan(claimedEventId(next)); // ... the failing job first, then the next
         assertThat(workers.aliveWorkers()).isEqualTo(1);
         assertThat(readiness().status()).isEqualTo(200);
         assertThat(liveness().status()).isEqualTo(200);
