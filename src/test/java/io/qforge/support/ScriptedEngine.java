@@ -39,6 +39,13 @@ public final class ScriptedEngine implements JobEngine {
         hooks.put(job, hook);
     }
 
+    private volatile Hook anyJob = (e, s) -> { };
+
+    /** A hook for every job run from now on that has no hook of its own ({@code null}: none). */
+    public void hookEveryJob(Hook hook) {
+        anyJob = hook == null ? (e, s) -> { } : hook;
+    }
+
     /** The epochs this engine trained for a job, over all attempts, in order. */
     public List<Integer> epochsTrained(UUID job) {
         return trained.getOrDefault(job, List.of());
@@ -67,7 +74,7 @@ public final class ScriptedEngine implements JobEngine {
             }
         }
         int epochs = run.spec().epochs();
-        var hook = hooks.getOrDefault(run.jobId(), (e, s) -> { });
+        var hook = hooks.getOrDefault(run.jobId(), anyJob);
         for (int epoch = from + 1; epoch <= epochs; epoch++) {
             for (int step = 1; step <= STEPS; step++) {
                 hook.beforeStep(epoch, step);
