@@ -86,13 +86,31 @@ class OperationStatusesTest extends ServiceTest {
     void everyOperationAnswers431ToHeadersAboveTheLimit() {
         var api = newTenant().unchecked(); // the bodies are placeholders
         var admin = new Http(port, "test-admin-token").unchecked();
-        String big = "a".repeat(20_000);
+        String big = "a".repeat(9_000); // above the 8KB limit, little enough that Tomcat reads nearly all of it
         for (var op : operations()) {
             String path = op.path(UUID.randomUUID().toString()).replace("{name}", "model.int8.onnx");
             var client = op.path().startsWith("/v1/admin/") ? admin : api;
-            var res = send(client.with("X-Big", big), op, path);
+            var res = answered(() -> send(client.with("X-Big", big), op, path));
             assertThat(res.status()).as(op.method() + " " + path + ": " + res.text()).isEqualTo(431);
         }
+    }
+
+    /**
+     * Tomcat answers 431 and closes the connection with part of the request unread; the client's
+     * TCP stack may then see a reset before it reads the answer (a race of the transport, not of the
+     * service). Up to three tries, so that the answer itself is what the test checks.
+     */
+    private static Http.Res answered(java.util.function.Supplier<Http.Res> request) {
+        IllegalStateException last = null;
+        for (int i = 0; i < 3; i++) {
+            try {
+                return request.get();
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof java.io.IOException)) throw e;
+                last = e;
+            }
+        }
+        throw last;
     }
 
     @Test
