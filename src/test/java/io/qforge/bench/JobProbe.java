@@ -58,11 +58,16 @@ public final class JobProbe {
         };
         JobResult r = QatJob.run(model, data, spec, listener, () -> false, null);
         end(current[0], phases, start);
+        System.err.println("after the job: rss " + rss());
+        System.gc();
+        Thread.sleep(3000);
+        long idleMb = status("VmRSS") / 1024;
+        System.err.println("after System.gc(): rss " + rss());
         var rep = r.report();
         System.out.println(String.format(Locale.ROOT,
-                "{\"model\":\"%s\",\"fp32\":%.4f,\"ptqInt8\":%.4f,\"qatInt8\":%.4f,\"qatOrt\":%.4f,\"simVsInt8\":%.4f,"
+                "{\"model\":\"%s\",\"idleRssMb\":%d,\"fp32\":%.4f,\"ptqInt8\":%.4f,\"qatInt8\":%.4f,\"qatOrt\":%.4f,\"simVsInt8\":%.4f,"
                         + "\"int8VsOrt\":%.4f,\"qatImagesPerSecond\":%.1f,\"phases\":{%s},\"peakRssMb\":%d,\"latency\":\"%s\"}",
-                Path.of(args[0]).getFileName(), rep.fp32().accuracy(), rep.ptqInt8().accuracy(), rep.qatInt8().accuracy(),
+                Path.of(args[0]).getFileName(), idleMb, rep.fp32().accuracy(), rep.ptqInt8().accuracy(), rep.qatInt8().accuracy(),
                 rep.qatOrt().accuracy(), rep.agreement().simulationVsInt8Top1(), rep.agreement().int8VsOrtTop1(), ips[0],
                 String.join(",", phases.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue()).toList()),
                 status("VmHWM") / 1024, rep.latency().points()));

@@ -55,7 +55,11 @@ public final class QatJob {
      */
     public static JobResult run(byte[] model, Dataset data, QatJobSpec spec, JobListener listener,
                                 BooleanSupplier stop, byte[] resumeFrom) {
-        return new QatJob(spec, listener, stop).run(model, data, resumeFrom);
+        try {
+            return new QatJob(spec, listener, stop).run(model, data, resumeFrom);
+        } finally {
+            io.qforge.engine.train.Workspaces.releaseAll();
+        }
     }
 
     private JobResult run(byte[] modelBytes, Dataset data, byte[] resumeFrom) {

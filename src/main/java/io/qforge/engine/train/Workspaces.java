@@ -33,6 +33,15 @@ public final class Workspaces {
         }
     }
 
+    /**
+     * Frees every workspace of the calling thread (they keep the largest size a step needed, per
+     * id, for the life of the thread). Called when a job ends, so an idle worker does not hold the
+     * last job's peak; the next job's first step learns its sizes again.
+     */
+    public static void releaseAll() {
+        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+    }
+
     public static MemoryWorkspace step(String id) {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, id);
     }

@@ -69,6 +69,13 @@ class QatJobTest {
      * simulation adds the int32-grid bias like the integer engine (BiasRoundingOp), so they agree;
      * with a float bias they agreed on about 89-97% of images (BENCHMARKS.md).
      */
+    /** A job gives its thread's workspaces back when it ends (an idle worker keeps no job's peak). */
+    @Test
+    void aJobLeavesNoWorkspaceOnItsThread() {
+        QatJob.run(Fixtures.LENET.bytes(), Fixtures.LENET.data(), spec(1), JobListener.NONE, () -> false, null);
+        assertThat(org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread()).isEmpty();
+    }
+
     @Test
     void w4a4LsqQatSimulationAgreesWithTheIntegerEngine() {
         TrainConfig train = TrainConfig.defaults().withEpochs(2).withBatchSize(32)
