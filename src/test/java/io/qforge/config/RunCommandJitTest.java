@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RunCommandJitTest {
     @Test
     void springBootRunStartsAJvmWithTheC2Compiler() throws Exception {
-        var command = List.of("./mvnw", "-o", "-q", "-B", "spring-boot:run",
+        var command = List.of("./mvnw", "-q", "-B", "spring-boot:run",
                 "-Dspring-boot.run.main-class=" + JitSettings.class.getName(),
                 "-Dmaven.main.skip=true", "-Dmaven.test.skip=true");
         var process = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true).start();
