@@ -26,10 +26,19 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 public class EmbeddedPostgresConfig {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfig.class);
 
-    /** Marker bean: its presence means the embedded default is in use. Holds the data directory's lock. */
-    public record EmbeddedDatabase(EmbeddedPostgres postgres, DataDirLock lock) {}
+    /**
+     * Marker bean: its presence means the embedded default is in use. Holds the data directory's
+     * lock. Closed by the context after every bean that uses the database (they depend on it through
+     * the DataSource), so a graceful shutdown can still release running jobs; closing twice is harmless.
+     */
+    public record EmbeddedDatabase(EmbeddedPostgres postgres, DataDirLock lock) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            stop(this);
+        }
+    }
 
-    @Bean(destroyMethod = "")
+    @Bean(destroyMethod = "close")
     EmbeddedDatabase embeddedDatabase(QforgeProperties props) throws IOException {
         return start(props.getEmbedded().getDataDir(), props.getEmbedded().getPort());
     }
@@ -54,7 +63,11 @@ public class EmbeddedPostgresConfig {
                     // zonky's default is off (a test setting): a crash could lose committed jobs.
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("fsync", "on")
-                    .setRegisterShutdownHook(true)
+                    // No JVM shutdown hook of zonky's: it ran beside Spring's and stopped PostgreSQL while
+                    // the workers were still releasing their jobs ("terminating connection due to
+                    // administrator command"); the context stops it last (EmbeddedDatabase.close). After
+                    // a kill -9 the next start stops the orphan (StalePostmaster).
+                    .setRegisterShutdownHook(false)
                     .start();
             log.info("Embedded PostgreSQL on port {} with data in {} (up in {} ms)", pg.getPort(), dir,
                     (System.nanoTime() - t0) / 1_000_000);
@@ -82,12 +95,6 @@ public class EmbeddedPostgresConfig {
         ds.setMaximumPoolSize(10);
         ds.setPoolName("qforge-embedded");
         return ds;
-    }
-
-    /** Stops PostgreSQL after the pool is closed (bean destruction runs in reverse order). */
-    @Bean(destroyMethod = "close")
-    AutoCloseable embeddedPostgresStopper(EmbeddedDatabase db, DataSource dataSource) {
-        return () -> stop(db);
     }
 
     static class NoDatasourceUrl implements Condition {
