@@ -261,7 +261,7 @@ final class GraphImport {
             poison(np);
             return;
         }
-        boolean runtime = SupportedOps.RUNTIME.contains(op);
+        boolean runtime = SupportedOps.RUNTIME.contains(op) || SupportedOps.REWRITTEN.contains(op);
         boolean foldable = ConstantFolder.FOLDABLE.contains(op);
         if (!runtime && !foldable) {
             s.problems.add("node '" + name + "' has unsupported op type " + op);
@@ -288,6 +288,10 @@ final class GraphImport {
             passThrough(n, np);
             return;
         }
+        if (op.equals("ReduceMean")) {
+            spatialMean(n, np);
+            return;
+        }
         Node normalized;
         try {
             normalized = OpNormalizer.normalize(n, s);
@@ -299,6 +303,34 @@ final class GraphImport {
             return;
         }
         infer(normalized, np);
+    }
+
+    /**
+     * ReduceMean over axes {2, 3} of an (N, C, H, W) tensor (what PyTorch exports for
+     * {@code x.mean([2, 3])}) as GlobalAveragePool, followed by Flatten when {@code keepdims=0}.
+     * Opsets 11-17 give the axes as an attribute; any other reduction is refused.
+     */
+    private void spatialMean(Node n, NodeProto np) {
+        long[] x = s.shapes.get(n.input(0));
+        long[] axes = n.attrInts("axes", null);
+        boolean spatial = x != null && x.length == 4 && n.inputs().size() == 1 && axes != null && axes.length == 2
+                && java.util.Arrays.equals(java.util.Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray(),
+                        new long[] {2, 3});
+        if (!spatial) {
+            s.problems.add("node '" + n.name() + "' (ReduceMean): only the mean over the spatial axes [2, 3] of a 4-D"
+                    + " (N,C,H,W) tensor is supported, got axes " + java.util.Arrays.toString(axes) + " of input shape "
+                    + java.util.Arrays.toString(x));
+            poison(np);
+            return;
+        }
+        String out = n.output(0);
+        if (n.attrInt("keepdims", 1) != 0) {
+            infer(new Node(n.name(), "GlobalAveragePool", List.of(n.input(0)), List.of(out), Map.of()), np);
+            return;
+        }
+        String pooled = out + "/qforge_global_average_pool";
+        infer(new Node(n.name(), "GlobalAveragePool", List.of(n.input(0)), List.of(pooled), Map.of()), np);
+        infer(new Node(n.name() + "/qforge_flatten", "Flatten", List.of(pooled), List.of(out), Map.of("axis", 1L)), np);
     }
 
     private boolean canFold(Node n) {

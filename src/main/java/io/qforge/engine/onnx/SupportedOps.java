@@ -11,6 +11,13 @@ public final class SupportedOps {
             "Identity", "Dropout", "Softmax", "Concat");
 
     /**
+     * Op types rewritten at import into {@link #RUNTIME} ones; they never appear in an imported
+     * graph. ReduceMean over the spatial axes of a 4-D tensor is GlobalAveragePool (+ Flatten
+     * without keepdims); other axes are refused at import.
+     */
+    public static final Set<String> REWRITTEN = Set.of("ReduceMean");
+
+    /**
      * Op types accepted only when they can be evaluated at import time (constant or
      * static-shape inputs); they never appear in an imported graph.
      */
@@ -21,6 +28,6 @@ public final class SupportedOps {
 
     /** True if a model may contain this op type (kept or folded). */
     public static boolean isAccepted(String opType) {
-        return RUNTIME.contains(opType) || ConstantFolder.FOLDABLE.contains(opType);
+        return RUNTIME.contains(opType) || REWRITTEN.contains(opType) || ConstantFolder.FOLDABLE.contains(opType);
     }
 }
