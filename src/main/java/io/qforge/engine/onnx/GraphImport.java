@@ -292,6 +292,10 @@ final class GraphImport {
             spatialMean(n, np);
             return;
         }
+        if (op.equals("Pad")) {
+            zeroPad(n, np);
+            return;
+        }
         Node normalized;
         try {
             normalized = OpNormalizer.normalize(n, s);
@@ -331,6 +335,29 @@ final class GraphImport {
         String pooled = out + "/qforge_global_average_pool";
         infer(new Node(n.name(), "GlobalAveragePool", List.of(n.input(0)), List.of(pooled), Map.of()), np);
         infer(new Node(n.name() + "/qforge_flatten", "Flatten", List.of(pooled), List.of(out), Map.of("axis", 1L)), np);
+    }
+
+    /**
+     * A Pad whose pads are all zero (PyTorch exports one before every AvgPool2d, e.g. densenet's
+     * transitions) is the identity and is dropped. Padding that adds values is not supported yet.
+     */
+    private void zeroPad(Node n, NodeProto np) {
+        long[] pads = n.hasInput(1) ? constantLongs(n.input(1)) : n.attrInts("pads", null);
+        if (pads == null || java.util.Arrays.stream(pads).anyMatch(p -> p != 0)) {
+            s.problems.add("node '" + n.name() + "' (Pad): only a Pad that adds nothing is supported yet, got pads "
+                    + (pads == null ? "that are not constant" : java.util.Arrays.toString(pads)));
+            poison(np);
+            return;
+        }
+        passThrough(new Node(n.name(), "Pad", List.of(n.input(0)), n.outputs(), Map.of()), np);
+    }
+
+    private long[] constantLongs(String name) {
+        FoldedTensor t = s.constant(name);
+        if (t == null) return null;
+        long[] out = new long[t.size()];
+        for (int i = 0; i < out.length; i++) out[i] = t.integer(i);
+        return out;
     }
 
     private boolean canFold(Node n) {

@@ -13,9 +13,10 @@ public final class SupportedOps {
     /**
      * Op types rewritten at import into {@link #RUNTIME} ones; they never appear in an imported
      * graph. ReduceMean over the spatial axes of a 4-D tensor is GlobalAveragePool (+ Flatten
-     * without keepdims); other axes are refused at import.
+     * without keepdims); other axes are refused at import. A Pad that adds nothing (PyTorch writes
+     * one before AvgPool2d) is dropped; real padding is refused at import.
      */
-    public static final Set<String> REWRITTEN = Set.of("ReduceMean");
+    public static final Set<String> REWRITTEN = Set.of("ReduceMean", "Pad");
 
     /**
      * Op types accepted only when they can be evaluated at import time (constant or
