@@ -28,18 +28,14 @@ public class ProblemErrorController implements ErrorController {
                     "No endpoint " + request.getMethod() + " " + request.getRequestURI());
             problem.setType(URI.create("https://qforge.io/problems/not-found"));
             problem.setTitle("Not found");
-            problem.setInstance(URI.create(request.getRequestURI()));
+            problem.setInstance(ProblemAdvice.instance(request.getRequestURI()));
         } else {
             problem = ProblemDetail.forStatusAndDetail(status, status.is5xxServerError()
                     ? "An internal error occurred; it has been logged." : "The request was refused: " + status.getReasonPhrase());
             problem.setType(URI.create("https://qforge.io/problems/" + ProblemErrorReportValve.slug(status.value())));
             problem.setTitle(status.getReasonPhrase());
             if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
-                try {
-                    problem.setInstance(URI.create(uri));
-                } catch (IllegalArgumentException notAUri) {
-                    // leave it out
-                }
+                problem.setInstance(ProblemAdvice.instance(uri));
             }
         }
         return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);

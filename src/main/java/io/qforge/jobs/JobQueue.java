@@ -61,13 +61,6 @@ public class JobQueue {
                 .query((rs, i) -> new LeaseState(true, rs.getBoolean(1))).optional().orElse(LeaseState.LOST);
     }
 
-    /** Reads ownership and the cancel flag without writing (checked at every training step). */
-    public LeaseState check(Claim c) {
-        return jdbc.sql("SELECT cancel_requested FROM jobs WHERE id = ? AND owner = ? AND version = ? AND status = 'RUNNING'")
-                .params(c.id(), c.owner(), c.version())
-                .query((rs, i) -> new LeaseState(true, rs.getBoolean(1))).optional().orElse(LeaseState.LOST);
-    }
-
     /** Records progress (and renews the lease). {@code metricsJson} null keeps the previous metrics. */
     public LeaseState progress(Claim c, JobPhase phase, Integer epoch, Integer totalEpochs, Integer step,
             Integer stepsPerEpoch, double progress, String metricsJson, Duration lease) {

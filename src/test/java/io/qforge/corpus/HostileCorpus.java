@@ -1,5 +1,8 @@
 package io.qforge.corpus;
 
+import static io.qforge.engine.onnx.OnnxModels.floatTensor;
+import static io.qforge.engine.onnx.OnnxModels.ints;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -245,28 +248,6 @@ public final class HostileCorpus {
             v[i] = r.nextFloat() - 0.5f;
         }
         return floatTensor(name, v, dims);
-    }
-
-    private static TensorProto floatTensor(String name, float[] v, long... dims) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        b.flip();
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(b));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
-
-    private static AttributeProto ints(String name, long... v) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS);
-        for (long x : v) {
-            a.addInts(x);
-        }
-        return a.build();
     }
 
     private static void setAttr(GraphProto.Builder g, String node, AttributeProto attr) {

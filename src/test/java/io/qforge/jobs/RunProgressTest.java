@@ -26,12 +26,6 @@ class RunProgressTest {
         }
 
         @Override
-        public LeaseState check(Claim c) {
-            roundTrips.incrementAndGet();
-            return new LeaseState(true, cancelled);
-        }
-
-        @Override
         public LeaseState heartbeat(Claim c, Duration lease) {
             roundTrips.incrementAndGet();
             return new LeaseState(true, cancelled);

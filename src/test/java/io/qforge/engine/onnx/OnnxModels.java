@@ -19,7 +19,7 @@ import org.nd4j.shade.protobuf.ByteString;
  * Builds small ONNX models directly with the protobuf builders (independent of the exporter),
  * as PyTorch would write them: a dimension of -1 becomes the symbolic dimension "N".
  */
-final class OnnxModels {
+public final class OnnxModels {
     private final GraphProto.Builder g = GraphProto.newBuilder().setName("test");
     private final long opset;
     private final Random random = new Random(42);
@@ -88,7 +88,7 @@ final class OnnxModels {
         return this;
     }
 
-    static TensorProto floatTensor(String name, float[] values, long... dims) {
+    public static TensorProto floatTensor(String name, float[] values, long... dims) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : values) {
             b.putFloat(f);
@@ -172,7 +172,7 @@ final class OnnxModels {
         return AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING).setS(ByteString.copyFromUtf8(v)).build();
     }
 
-    static AttributeProto ints(String name, long... v) {
+    public static AttributeProto ints(String name, long... v) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS);
         for (long x : v) {
             a.addInts(x);
