@@ -45,7 +45,7 @@ public class ArtifactController {
     @GetMapping("/v1/jobs/{id}/artifacts")
     List<ArtifactView> list(Tenant tenant, @PathVariable UUID id) {
         jobs.find(tenant, id);
-        return artifacts.list(id).stream().map(a -> new ArtifactView(a.name(), a.contentType(), a.size(), a.sha256(),
+        return artifacts.list(tenant.id(), id).stream().map(a -> new ArtifactView(a.name(), a.contentType(), a.size(), a.sha256(),
                 a.createdAt(), "/v1/jobs/" + id + "/artifacts/" + a.name())).toList();
     }
 
@@ -55,7 +55,7 @@ public class ArtifactController {
             @RequestHeader(name = HttpHeaders.IF_RANGE, required = false) String ifRange,
             @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
         jobs.find(tenant, id);
-        var a = artifacts.find(id, name).orElseThrow(() -> ApiException.notFound("Artifact", name + " of job " + id));
+        var a = artifacts.find(tenant.id(), id, name).orElseThrow(() -> ApiException.notFound("Artifact", name + " of job " + id));
         String etag = "\"" + a.sha256() + "\"";
         var headers = new HttpHeaders();
         headers.setETag(etag);

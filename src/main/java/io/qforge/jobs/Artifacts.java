@@ -3,59 +3,61 @@ package io.qforge.jobs;
 import io.qforge.storage.BlobStore;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
-/** A job's output files (bytes in {@link BlobStore}) and its report (JSONB). */
+/**
+ * A job's output files ({@link ArtifactRepository}; bytes in {@link BlobStore}) and its report
+ * ({@link ReportRepository}, JSONB). Reads take the tenant's id; writes come from the job's lease holder.
+ */
 @Repository
 public class Artifacts {
     public record Artifact(UUID id, UUID jobId, String name, String contentType, UUID blobId, String sha256, long size,
-                           OffsetDateTime createdAt) {}
+                           OffsetDateTime createdAt) {
+        static Artifact of(ArtifactEntity a) {
+            return new Artifact(a.getId(), a.getJobId(), a.getName(), a.getContentType(), a.getBlobId(), a.getSha256(),
+                    a.getSize(), a.getCreatedAt().atOffset(ZoneOffset.UTC));
+        }
+    }
 
-    private static final RowMapper<Artifact> MAPPER = (rs, i) -> new Artifact(rs.getObject("id", UUID.class),
-            rs.getObject("job_id", UUID.class), rs.getString("name"), rs.getString("content_type"),
-            rs.getObject("blob_id", UUID.class), rs.getString("sha256"), rs.getLong("size"),
-            rs.getObject("created_at", OffsetDateTime.class));
-
-    private final JdbcClient jdbc;
-    private final BlobStore blobs;
+    private final ArtifactRepository artifacts;
+    private final ReportRepository reports;
     private final Clock clock;
 
-    public Artifacts(JdbcClient jdbc, BlobStore blobs, Clock clock) {
-        this.jdbc = jdbc;
-        this.blobs = blobs;
+    public Artifacts(ArtifactRepository artifacts, ReportRepository reports, Clock clock) {
+        this.artifacts = artifacts;
+        this.reports = reports;
         this.clock = clock;
     }
 
-    /** Call inside the transaction that finishes the job. */
+    /** Call inside the transaction that finishes the job (written at once: a duplicate name fails here). */
     public void add(UUID jobId, String name, String contentType, UUID blobId, String sha256, long size) {
-        jdbc.sql("""
-                INSERT INTO artifacts (id, job_id, name, content_type, blob_id, sha256, size, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(UUID.randomUUID(), jobId, name, contentType, blobId, sha256, size, OffsetDateTime.now(clock))
-                .update();
+        artifacts.saveAndFlush(new ArtifactEntity(UUID.randomUUID(), jobId, name, contentType, blobId, sha256, size,
+                clock.instant()));
     }
 
-    public List<Artifact> list(UUID jobId) {
-        return jdbc.sql("SELECT * FROM artifacts WHERE job_id = ? ORDER BY name").param(jobId).query(MAPPER).list();
+    public List<Artifact> list(UUID tenantId, UUID jobId) {
+        return artifacts.findOfJob(tenantId, jobId).stream().map(Artifact::of).toList();
     }
 
-    public Optional<Artifact> find(UUID jobId, String name) {
-        return jdbc.sql("SELECT * FROM artifacts WHERE job_id = ? AND name = ?").params(jobId, name).query(MAPPER).optional();
+    public Optional<Artifact> find(UUID tenantId, UUID jobId, String name) {
+        return artifacts.findOfJob(tenantId, jobId, name).map(Artifact::of);
     }
 
+    /** Call inside the transaction that finishes the job. */
+    @Transactional
     public void saveReport(UUID jobId, String json) {
-        jdbc.sql("""
-                INSERT INTO reports (job_id, body, created_at) VALUES (?, ?::jsonb, ?)
-                ON CONFLICT (job_id) DO UPDATE SET body = EXCLUDED.body, created_at = EXCLUDED.created_at""")
-                .params(jobId, json, OffsetDateTime.now(clock)).update();
+        var at = clock.instant();
+        reports.findById(jobId).ifPresentOrElse(r -> r.replace(json, at),
+                () -> reports.save(new ReportEntity(jobId, json, at)));
+        reports.flush();
     }
 
-    public Optional<String> report(UUID jobId) {
-        return jdbc.sql("SELECT body::text FROM reports WHERE job_id = ?").param(jobId).query(String.class).optional();
+    public Optional<String> report(UUID tenantId, UUID jobId) {
+        return reports.findOfJob(tenantId, jobId).map(ReportEntity::getBody);
     }
 }

@@ -22,12 +22,14 @@ public class Checkpoints {
 
     private final JdbcClient jdbc;
     private final BlobStore blobs;
+    private final JobQueue queue;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public Checkpoints(JdbcClient jdbc, BlobStore blobs, TransactionTemplate tx, Clock clock) {
+    public Checkpoints(JdbcClient jdbc, BlobStore blobs, JobQueue queue, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
         this.blobs = blobs;
+        this.queue = queue;
         this.tx = tx;
         this.clock = clock;
     }
@@ -51,9 +53,7 @@ public class Checkpoints {
             throw new UncheckedIOException("cannot read checkpoint file " + file, e);
         }
         tx.executeWithoutResult(s -> {
-            boolean held = jdbc.sql("SELECT 1 FROM jobs WHERE id = ? AND owner = ? AND version = ? AND status = 'RUNNING' FOR UPDATE")
-                    .params(claim.id(), claim.owner(), claim.version()).query(Integer.class).optional().isPresent();
-            if (!held) {
+            if (!queue.lockIfHeld(claim)) {
                 throw new JobStoppedException(JobStoppedException.Reason.LEASE_LOST,
                         "job " + claim.id() + " is no longer owned by " + claim.owner());
             }

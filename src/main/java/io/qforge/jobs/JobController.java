@@ -120,7 +120,7 @@ public class JobController {
     @GetMapping(path = "/v1/jobs/{id}/report", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> report(Tenant tenant, @PathVariable UUID id) {
         var job = find(tenant, id);
-        return artifacts.report(id).map(body -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body))
+        return artifacts.report(tenant.id(), id).map(body -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body))
                 .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "not-found", "Not found",
                         "Job " + id + " has no report (status " + job.status() + "; the report exists once it SUCCEEDED)"));
     }

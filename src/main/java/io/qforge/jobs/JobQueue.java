@@ -76,6 +76,22 @@ public class JobQueue {
                 .query((rs, i) -> new LeaseState(true, rs.getBoolean(1))).optional().orElse(LeaseState.LOST);
     }
 
+    /**
+     * Inside a transaction: locks the claimed job's row until the transaction ends if the claim still
+     * holds (RUNNING, same owner and version), so nothing re-queues or finishes it meanwhile. False if
+     * the lease was lost.
+     */
+    public boolean lockIfHeld(Claim c) {
+        return jdbc.sql("SELECT 1 FROM jobs WHERE id = ? AND owner = ? AND version = ? AND status = 'RUNNING' FOR UPDATE")
+                .params(c.id(), c.owner(), c.version()).query(Integer.class).optional().isPresent();
+    }
+
+    /** Whether this version of the job is RUNNING with a lease not yet expired (its attempt may be alive). */
+    public boolean isLiveClaim(UUID jobId, long version) {
+        return jdbc.sql("SELECT 1 FROM jobs WHERE id = ? AND version = ? AND status = 'RUNNING' AND lease_expires_at >= ?")
+                .params(jobId, version, now()).query(Integer.class).optional().isPresent();
+    }
+
     /** Ends the claimed job as SUCCEEDED, FAILED or CANCELLED; false if the lease was lost. */
     public boolean finish(Claim c, JobStatus status, String error) {
         var now = now();

@@ -11,9 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.UUID;
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,14 +44,12 @@ public class WorkDirs {
     private static final Pattern OLD_NAME = Pattern.compile("qforge-job-\\d+");
     private static final String LOCK = ".lock";
 
-    private final JdbcClient jdbc;
-    private final Clock clock;
+    private final JobQueue queue;
     private final QforgeProperties props;
     private final Set<Path> active = ConcurrentHashMap.newKeySet();
 
-    public WorkDirs(JdbcClient jdbc, Clock clock, QforgeProperties props) {
-        this.jdbc = jdbc;
-        this.clock = clock;
+    public WorkDirs(JobQueue queue, QforgeProperties props) {
+        this.queue = queue;
         this.props = props;
     }
 
@@ -156,7 +151,7 @@ public class WorkDirs {
                     return false; // an attempt of this process
                 }
                 if (lock == null) return false; // a live process runs the attempt
-                if (isCurrentLiveClaim(UUID.fromString(m.group(1)), Long.parseLong(m.group(2)))) return false;
+                if (queue.isLiveClaim(UUID.fromString(m.group(1)), Long.parseLong(m.group(2)))) return false;
                 deleteTree(dir); // still holding the lock, so no one takes the directory meanwhile
                 return true;
             }
@@ -169,11 +164,6 @@ public class WorkDirs {
             }
         }
         return false;
-    }
-
-    private boolean isCurrentLiveClaim(UUID jobId, long version) {
-        return jdbc.sql("SELECT 1 FROM jobs WHERE id = ? AND version = ? AND status = 'RUNNING' AND lease_expires_at >= ?")
-                .params(jobId, version, OffsetDateTime.now(clock)).query(Integer.class).optional().isPresent();
     }
 
     private static void deleteTree(Path dir) {

@@ -18,6 +18,11 @@ import org.springframework.stereotype.Repository;
  * stream the file through {@code setBinaryStream} with its length; reads fetch
  * {@code substring(data FROM o FOR n)} in {@value #CHUNK}-byte chunks, so neither side holds a
  * whole blob in JVM memory and a Range read touches only the chunks it needs.
+ *
+ * <p>Plain JDBC on purpose, while the records that refer to blobs (models, datasets, artifacts) are
+ * JPA entities: JPA maps {@code bytea} to a {@code byte[]} and would load and write whole blobs
+ * (gigabytes for a large dataset), with no streamed insert and no {@code substring()} reads.
+ * Statements here join the caller's transaction (the JPA transaction manager shares its connection).
  */
 @Repository
 public class BlobStore {

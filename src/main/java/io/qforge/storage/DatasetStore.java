@@ -2,65 +2,56 @@ package io.qforge.storage;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Repository;
-import tools.jackson.databind.json.JsonMapper;
 
-/** Dataset records (bytes in {@link BlobStore}), always looked up within a tenant. */
+/** Dataset records ({@link DatasetRepository}; bytes in {@link BlobStore}), always looked up within a tenant. */
 @Repository
 public class DatasetStore {
     public record StoredDataset(UUID id, UUID tenantId, String name, String format, UUID blobId, String sha256,
-                                long size, DatasetSummary summary, OffsetDateTime createdAt) {}
-
-    private final JdbcClient jdbc;
-    private final JsonMapper json;
-    private final Clock clock;
-    private final RowMapper<StoredDataset> mapper;
-
-    public DatasetStore(JdbcClient jdbc, JsonMapper json, Clock clock) {
-        this.jdbc = jdbc;
-        this.json = json;
-        this.clock = clock;
-        this.mapper = (rs, i) -> new StoredDataset(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
-                rs.getString("name"), rs.getString("format"), rs.getObject("blob_id", UUID.class), rs.getString("sha256"),
-                rs.getLong("size"), json.readValue(rs.getString("summary"), DatasetSummary.class),
-                rs.getObject("created_at", OffsetDateTime.class));
+                                long size, DatasetSummary summary, OffsetDateTime createdAt) {
+        static StoredDataset of(DatasetEntity d) {
+            return new StoredDataset(d.getId(), d.getTenantId(), d.getName(), d.getFormat(), d.getBlobId(),
+                    d.getSha256(), d.getSize(), d.getSummary(), d.getCreatedAt().atOffset(ZoneOffset.UTC));
+        }
     }
 
+    private final DatasetRepository datasets;
+    private final Clock clock;
+
+    public DatasetStore(DatasetRepository datasets, Clock clock) {
+        this.datasets = datasets;
+        this.clock = clock;
+    }
+
+    /** Written at once (flushed), like the blob it refers to, within the caller's transaction. */
     public StoredDataset insert(UUID tenantId, String name, UUID blobId, String sha256, long size, DatasetSummary summary) {
-        var d = new StoredDataset(UUID.randomUUID(), tenantId, name, summary.format(), blobId, sha256, size, summary,
-                OffsetDateTime.now(clock));
-        jdbc.sql("""
-                INSERT INTO datasets (id, tenant_id, name, format, blob_id, sha256, size, summary, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)""")
-                .params(d.id(), tenantId, name, d.format(), blobId, sha256, size, json.writeValueAsString(summary),
-                        d.createdAt())
-                .update();
-        return d;
+        return StoredDataset.of(datasets.saveAndFlush(new DatasetEntity(UUID.randomUUID(), tenantId, name,
+                summary.format(), blobId, sha256, size, summary, clock.instant())));
     }
 
     public Optional<StoredDataset> find(UUID tenantId, UUID id) {
-        return jdbc.sql("SELECT * FROM datasets WHERE tenant_id = ? AND id = ?").params(tenantId, id).query(mapper).optional();
+        return datasets.findByTenantIdAndId(tenantId, id).map(StoredDataset::of);
     }
 
     public List<StoredDataset> list(UUID tenantId, int page, int size) {
-        return jdbc.sql("SELECT * FROM datasets WHERE tenant_id = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
-                .params(tenantId, size, (long) page * size).query(mapper).list();
+        return datasets.findByTenantIdOrderByCreatedAtDescIdAsc(tenantId, PageRequest.of(page, size)).stream()
+                .map(StoredDataset::of).toList();
     }
 
     public long count(UUID tenantId) {
-        return jdbc.sql("SELECT count(*) FROM datasets WHERE tenant_id = ?").param(tenantId).query(Long.class).single();
+        return datasets.countByTenantId(tenantId);
     }
 
     public boolean usedByJobs(UUID id) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM jobs WHERE dataset_id = ?)").param(id).query(Boolean.class).single();
+        return datasets.usedByJobs(id);
     }
 
-    public void delete(UUID id) {
-        jdbc.sql("DELETE FROM datasets WHERE id = ?").param(id).update();
+    public void delete(UUID tenantId, UUID id) {
+        datasets.deleteByTenantIdAndId(tenantId, id);
     }
 }

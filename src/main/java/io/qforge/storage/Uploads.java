@@ -149,7 +149,7 @@ public class Uploads {
             if (models.usedByJobs(id)) {
                 throw ApiException.conflict("Model " + id + " is used by jobs; delete is not possible while jobs refer to it");
             }
-            models.delete(id);
+            models.delete(tenantId, id);
             blobs.delete(m.blobId());
         });
     }
@@ -160,7 +160,7 @@ public class Uploads {
             if (datasets.usedByJobs(id)) {
                 throw ApiException.conflict("Dataset " + id + " is used by jobs; delete is not possible while jobs refer to it");
             }
-            datasets.delete(id);
+            datasets.delete(tenantId, id);
             blobs.delete(d.blobId());
         });
     }

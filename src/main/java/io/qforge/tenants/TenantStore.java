@@ -5,26 +5,26 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.qforge.config.QforgeProperties;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Tenants and their hashed API keys. Key lookups are remembered for
- * {@code qforge.auth.key-cache-ttl} (a bounded cache of key hash -> tenant; only valid keys are
- * kept), so authenticating a request does not read the database each time.
+ * Tenants and their hashed API keys ({@link TenantRepository}, {@link ApiKeyRepository}). Key
+ * lookups are remembered for {@code qforge.auth.key-cache-ttl} (a bounded cache of key hash ->
+ * tenant; only valid keys are kept), so authenticating a request does not read the database each time.
  */
 @Repository
 public class TenantStore {
-    private final JdbcClient jdbc;
+    private final TenantRepository tenants;
+    private final ApiKeyRepository keys;
     private final Clock clock;
     private final Cache<String, Tenant> byKeyHash;
 
-    public TenantStore(JdbcClient jdbc, Clock clock, QforgeProperties props) {
-        this.jdbc = jdbc;
+    public TenantStore(TenantRepository tenants, ApiKeyRepository keys, Clock clock, QforgeProperties props) {
+        this.tenants = tenants;
+        this.keys = keys;
         this.clock = clock;
         var auth = props.getAuth();
         this.byKeyHash = Caffeine.newBuilder()
@@ -39,28 +39,24 @@ public class TenantStore {
 
     @Transactional
     public NewKey createTenant(String name) {
-        var id = UUID.randomUUID();
-        jdbc.sql("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)")
-                .params(id, name, now()).update();
-        return createKey(new Tenant(id, name));
+        var tenant = tenants.saveAndFlush(new TenantEntity(UUID.randomUUID(), name, clock.instant()));
+        return createKey(tenant.toTenant());
     }
 
+    @Transactional
     public NewKey createKey(Tenant tenant) {
         var secret = ApiKeys.newSecret();
-        var keyId = UUID.randomUUID();
-        jdbc.sql("INSERT INTO api_keys (id, tenant_id, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)")
-                .params(keyId, tenant.id(), ApiKeys.hash(secret), ApiKeys.prefix(secret), now()).update();
-        return new NewKey(tenant, keyId, secret);
+        var key = keys.saveAndFlush(new ApiKeyEntity(UUID.randomUUID(), tenant.id(), ApiKeys.hash(secret),
+                ApiKeys.prefix(secret), clock.instant()));
+        return new NewKey(tenant, key.getId(), secret);
     }
 
     public Optional<Tenant> findByName(String name) {
-        return jdbc.sql("SELECT id, name FROM tenants WHERE name = ?").param(name)
-                .query((rs, i) -> new Tenant(rs.getObject(1, UUID.class), rs.getString(2))).optional();
+        return tenants.findByName(name).map(TenantEntity::toTenant);
     }
 
     public Optional<Tenant> findById(UUID id) {
-        return jdbc.sql("SELECT id, name FROM tenants WHERE id = ?").param(id)
-                .query((rs, i) -> new Tenant(rs.getObject(1, UUID.class), rs.getString(2))).optional();
+        return tenants.findById(id).map(TenantEntity::toTenant);
     }
 
     /** The tenant owning an unrevoked key with this secret (remembered for {@code qforge.auth.key-cache-ttl}). */
@@ -68,11 +64,7 @@ public class TenantStore {
         String hash = ApiKeys.hash(secret);
         Tenant cached = byKeyHash.getIfPresent(hash);
         if (cached != null) return Optional.of(cached);
-        var found = jdbc.sql("""
-                SELECT t.id, t.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-                WHERE k.key_hash = ? AND k.revoked_at IS NULL""")
-                .param(hash)
-                .query((rs, i) -> new Tenant(rs.getObject(1, UUID.class), rs.getString(2))).optional();
+        var found = keys.findTenantOfActiveKey(hash).map(TenantEntity::toTenant);
         found.ifPresent(t -> byKeyHash.put(hash, t));
         return found;
     }
@@ -80,26 +72,21 @@ public class TenantStore {
     /**
      * Revokes one key of a tenant; it stops authenticating at once in this process (other processes
      * sharing the database notice within {@code qforge.auth.key-cache-ttl}). False if there was no
-     * such unrevoked key.
+     * such unrevoked key. The revoking update commits before the cache entry is dropped, so a
+     * concurrent lookup cannot cache the key again from the not yet revoked row.
      */
     public boolean revokeKey(UUID tenantId, UUID keyId) {
-        var hash = jdbc.sql("""
-                UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL
-                RETURNING key_hash""")
-                .params(now(), keyId, tenantId).query(String.class).optional();
-        hash.ifPresent(byKeyHash::invalidate);
-        return hash.isPresent();
+        var key = keys.findByTenantIdAndIdAndRevokedAtIsNull(tenantId, keyId);
+        if (key.isEmpty() || keys.revoke(tenantId, keyId, clock.instant()) != 1) return false;
+        byKeyHash.invalidate(key.get().getKeyHash());
+        return true;
     }
 
     public long countKeys() {
-        return jdbc.sql("SELECT count(*) FROM api_keys").query(Long.class).single();
+        return keys.count();
     }
 
     private static long nanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-    }
-
-    private OffsetDateTime now() {
-        return OffsetDateTime.now(clock);
     }
 }
