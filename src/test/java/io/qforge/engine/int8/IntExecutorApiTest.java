@@ -58,9 +58,9 @@ class IntExecutorApiTest {
         assertThat(ex.quantizedOutput(x.castTo(DataType.DOUBLE))).isEqualTo(q);
     }
 
-    /** ND4J-NOTES' LeNet-ish (conv 1->32, conv 32->64, maxpool, dense 9216->128->10) on 300 28x28 inputs. */
+    /** ND4J-NOTES' LeNet-ish (timing printed as MEASURE, never asserted) (conv 1->32, conv 32->64, maxpool, dense 9216->128->10) on 300 28x28 inputs. */
     @Test
-    void mnistSizedLenetBatchOf300RunsInAFewSeconds() {
+    void mnistSizedLenetBatchOf300Runs() {
         INDArray calib = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28);
         IntModel m = new IntModelBuilder("lenet28", calib, 8, 8, 1)
                 .conv("c1", "input", 32, 3, 1, 0, 1, 1, IntLayer.Clip.RELU)
@@ -75,8 +75,10 @@ class IntExecutorApiTest {
         double ms = (System.nanoTime() - s) / 1e6;
         System.out.printf("MEASURE int executor lenet28 (conv 1->32, 32->64, fc 9216->128->10) batch 300 (28x28):"
                 + " %.0f ms%n", ms);
+        // time is printed, not asserted (BENCHMARKS.md holds measured numbers); the batch must equal its parts
         assertThat(y.shape()).containsExactly(300, 10);
-        assertThat(ms).isLessThan(10_000);
+        assertThat(ex.run(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(100, 116))))
+                .isEqualTo(y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(100, 116)));
     }
 
     @Test
