@@ -25,7 +25,7 @@ def describe(job):
     """The state after the bar: status or phase, epoch k/N, step s/S, ETA."""
     status = job.get("status") or "?"
     parts = [job.get("phase") or status if status == "RUNNING" else status]
-    if status == "RUNNING" and job.get("totalEpochs") and job.get("epoch"):
+    if status == "RUNNING" and job.get("phase") == "TRAINING" and job.get("totalEpochs") and job.get("epoch"):
         parts.append("epoch %d/%d" % (job["epoch"], job["totalEpochs"]))
         if job.get("stepsPerEpoch") and job.get("step"):
             parts.append("step %d/%d" % (job["step"], job["stepsPerEpoch"]))

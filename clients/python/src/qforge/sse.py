@@ -1,8 +1,9 @@
 """Server-Sent Events parsing (the WHATWG event-stream format), independent of any connection.
 
 Feed it decoded lines without their line ending; a blank line ends an event. ``id`` survives from
-event to event (it is what a reconnect sends as ``Last-Event-ID``); ``retry`` sets the reconnection
-delay; lines starting with ``:`` are comments (the service's keep-alives).
+event to event, and ``last_id`` (what a reconnect sends as ``Last-Event-ID``) takes it only when
+the event is complete, so an event cut off by a dropped connection is asked for again; ``retry``
+sets the reconnection delay; lines starting with ``:`` are comments (the service's keep-alives).
 """
 
 from collections import namedtuple
@@ -13,6 +14,7 @@ SseEvent = namedtuple("SseEvent", "id type data")
 class SseParser:
     def __init__(self, last_id=""):
         self.last_id = last_id
+        self._id = last_id
         self.retry_ms = None
         self._type = ""
         self._data = []
@@ -32,7 +34,7 @@ class SseParser:
             self._type = value
         elif field == "id":
             if "\0" not in value:
-                self.last_id = value
+                self._id = value
         elif field == "retry":
             if value.isdigit():
                 self.retry_ms = int(value)
@@ -41,6 +43,7 @@ class SseParser:
     def _dispatch(self):
         data, kind = self._data, self._type
         self._data, self._type = [], ""
+        self.last_id = self._id
         if not data:
             return None
         return SseEvent(self.last_id, kind or "message", "\n".join(data))
