@@ -35,6 +35,19 @@ class PythonClientUnitTest {
     }
 
     @Test
+    void installedAsAConsoleScriptAndAModule() throws Exception {
+        var venv = PythonVenv.get();
+        var script = PythonVenv.run(List.of(venv.qforge.toString(), "--version"), Map.of(), Duration.ofMinutes(1));
+        var module = PythonVenv.run(List.of(venv.python.toString(), "-m", "qforge", "--version"), Map.of(),
+                Duration.ofMinutes(1));
+        assertThat(script.exit()).as(script.toString()).isZero();
+        assertThat(module.exit()).as(module.toString()).isZero();
+        assertThat(script.stdout()).startsWith("qforge ").isEqualTo(module.stdout());
+        var help = PythonVenv.run(List.of(venv.qforge.toString(), "quantize", "--help"), Map.of(), Duration.ofMinutes(1));
+        assertThat(help.stdout()).contains("--weight-bits", "--freeze-observers-after-epoch", "Ctrl-C cancels");
+    }
+
+    @Test
     void specTableHasEveryJobSpecFieldOfTheContract() throws Exception {
         var venv = PythonVenv.get();
         var r = PythonVenv.run(List.of(venv.python.toString(), "-c",
