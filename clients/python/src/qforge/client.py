@@ -143,10 +143,11 @@ class Client:
         """Events recorded so far (JSON, no waiting)."""
         return [Event(e) for e in self.http.json("GET", "/v1/jobs/%s/events?after=%d&limit=%d" % (_q(job_id), after, limit))]
 
-    def stream_events(self, job_id, last_event_id=0, reconnect_delay=1.0, max_failures=10):
+    def stream_events(self, job_id, last_event_id=0, reconnect_delay=1.0, max_failures=10, idle_timeout=60.0):
         """The job's events as they happen (Server-Sent Events), until the job has ended and every
-        event was delivered. A stream that drops is reopened with ``Last-Event-ID``, so no event is
-        lost or repeated; ``max_failures`` consecutive failed reconnects raise TransportError."""
+        event was delivered. A stream that drops, or stays silent for ``idle_timeout`` s (the service
+        sends a keep-alive every few seconds), is reopened with ``Last-Event-ID``, so no event is lost
+        or repeated; ``max_failures`` consecutive failed reconnects raise TransportError."""
         parser = SseParser(str(last_event_id) if last_event_id else "")
         failures = 0
         while True:
@@ -155,7 +156,8 @@ class Client:
                 headers["Last-Event-ID"] = parser.last_id
             got = False
             try:
-                response = self.http.request("GET", "/v1/jobs/%s/events" % _q(job_id), headers=headers, timeout=None)
+                response = self.http.request("GET", "/v1/jobs/%s/events" % _q(job_id), headers=headers,
+                                             timeout=idle_timeout)
                 with response:
                     for line in lines(iter(response.raw.readline, b"")):
                         event = parser.feed(line)

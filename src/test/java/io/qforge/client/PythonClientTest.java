@@ -139,6 +139,30 @@ class PythonClientTest {
     }
 
     @Test
+    void libraryQuantizesInThreeLines() throws Exception {
+        Path out = Files.createTempDirectory(Path.of("target"), "py-library").resolve("m.int8.onnx").toAbsolutePath();
+        String script = String.join("\n",
+                "import json, sys",
+                "from qforge import Client",
+                "c = Client()",
+                "report = c.quantize(sys.argv[1], sys.argv[2], weight_bits=8, epochs=1, batch_size=32, output=sys.argv[3])",
+                "print(json.dumps(report))");
+        var r = PythonVenv.run(List.of(venv.python.toString(), "-c", script, FIXTURES.resolve("lenet_bn.onnx").toString(),
+                FIXTURES.resolve("digits.npz").toString(), out.toString()), env, Duration.ofMinutes(10));
+        assertThat(r.exit()).as(r.toString()).isZero();
+
+        JsonNode page = api.get("/v1/jobs").json();
+        assertThat(page.get("total").intValue()).isEqualTo(1);
+        JsonNode job = page.get("items").get(0);
+        assertThat(job.get("status").stringValue()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("spec").get("epochs").intValue()).isEqualTo(1);
+        String id = job.get("id").stringValue();
+        assertThat(Http.JSON.readTree(r.stdout())).isEqualTo(api.get("/v1/jobs/" + id + "/report").json());
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out)));
+        assertThat(api.get("/v1/jobs/" + id + "/artifacts/model.int8.onnx").header("ETag")).isEqualTo("\"" + sha + "\"");
+    }
+
+    @Test
     void cancelsASecondJob() throws Exception {
         String[] ids = uploadBoth();
         var submitted = venv.qforge(env, "quantize", ids[0], ids[1], "--epochs", "200", "--detach");
