@@ -15,7 +15,7 @@ from . import __version__
 from . import spec as job_spec
 from .client import Client
 from .errors import ApiError, ConfigError, IntegrityError, JobFailed, QforgeError
-from .progress import ProgressBar, bar
+from .progress import ProgressBar, bar, line
 from .report import format_report
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INTEGRITY, EXIT_INTERRUPTED = 1, 2, 3, 130
@@ -228,7 +228,6 @@ def cmd_job(client, args):
     if args.json:
         _print_json(job)
         return 0
-    from .progress import line
     _out("%s %s" % (job["id"], line(job)))
     if job.get("metrics"):
         _out("metrics: " + " ".join("%s %.4f" % (k, v) for k, v in job["metrics"].items()))
