@@ -20,7 +20,7 @@ import java.util.zip.ZipException;
 
 /**
  * A CSV table (UTF-8, plain or gzipped; one row per sample) to the canonical archive: one label
- * column, every other column (but an optional split column) a numeric feature, stored as float32
+ * column (default: the last one that is not the split column), every other column (but an optional split column) a numeric feature, stored as float32
  * {@code [N, features]}.
  *
  * <p>Labels: when every label cell is a non-negative whole number ({@code 3}, {@code 3.0}) it is
@@ -66,9 +66,11 @@ public final class CsvConverter {
             throw new SourceException("file", fileName + ": line " + firstLine + " has " + columns
                     + " cell; a dataset CSV needs a label column and at least one feature column");
         }
-        int label = column(options.labelColumn(), names, columns, "labelColumn", fileName, columns - 1);
         int split = options.splitColumn() == null ? -1
                 : column(options.splitColumn(), names, columns, "splitColumn", fileName, -1);
+        // default: the last column that is not the split column
+        int label = column(options.labelColumn(), names, columns, "labelColumn", fileName,
+                split == columns - 1 ? columns - 2 : columns - 1);
         if (split == label) {
             throw new SourceException("splitColumn", "splitColumn and labelColumn name the same column (index " + label + ")");
         }
