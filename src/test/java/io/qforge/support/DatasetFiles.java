@@ -50,10 +50,16 @@ public final class DatasetFiles {
 
     /** A gzip stream of {@code zeros} zero bytes after {@code prefix}, written without holding them. */
     public static byte[] gzipBomb(byte[] prefix, long zeros) {
+        return gzipBomb(prefix, zeros, (byte) 0);
+    }
+
+    /** A gzip stream of {@code count} bytes {@code fill} after {@code prefix}, written without holding them. */
+    public static byte[] gzipBomb(byte[] prefix, long zeros, byte fill) {
         var out = new ByteArrayOutputStream();
         try (var gz = new GZIPOutputStream(out, 1 << 16)) {
             gz.write(prefix);
             byte[] chunk = new byte[1 << 16];
+            java.util.Arrays.fill(chunk, fill);
             for (long done = 0; done < zeros; done += chunk.length) {
                 gz.write(chunk, 0, (int) Math.min(chunk.length, zeros - done));
             }

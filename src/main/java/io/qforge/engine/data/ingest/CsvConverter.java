@@ -4,12 +4,8 @@ import io.qforge.engine.data.InflatedBudget;
 import io.qforge.engine.data.InflatedBytesExceeded;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,11 +33,9 @@ public final class CsvConverter {
             IngestLimits limits) throws IOException {
         var budget = new InflatedBudget(limits.arrays().maxInflatedBytes(), fileName);
         try (InputStream raw = Files.newInputStream(csv);
-             InputStream plain = budget.wrap(GzipSniff.maybeInflate(raw), fileName);
-             Reader reader = new InputStreamReader(plain, StandardCharsets.UTF_8.newDecoder()
-                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))) {
-            var records = new CsvRecords(new java.io.BufferedReader(reader, 1 << 16), fileName,
-                    limits.maxCsvCellChars(), limits.maxCsvColumns());
+             InputStream plain = new java.io.BufferedInputStream(budget.wrap(GzipSniff.maybeInflate(raw), fileName),
+                     1 << 16)) {
+            var records = new CsvRecords(plain, fileName, limits.maxCsvCellChars(), limits.maxCsvColumns());
             return convert(records, fileName, options, workDir, npz, limits);
         } catch (InflatedBytesExceeded e) {
             throw new SourceException("file", e.getMessage() + " (qforge.uploads.max-inflated-bytes)", e);

@@ -86,7 +86,7 @@ public final class IdxConverter {
                 npys.put(role, toNpy(in, role, role.part, what, workDir, budget, limits));
             }
         }
-        return finish(npys, npz, limits, List.of());
+        return finish(npys, npz, limits, List.of(), false);
     }
 
     /** One zip or tar (plain or gzipped) with the four standard files, in any directory. */
@@ -119,7 +119,7 @@ public final class IdxConverter {
                         + "t10k-labels-idx1-ubyte (each optionally .gz)");
             }
         }
-        return finish(npys, npz, limits, names);
+        return finish(npys, npz, limits, names, true);
     }
 
     private static void readTar(Path archive, String fileName, Path workDir, IngestLimits limits, InflatedBudget budget,
@@ -264,14 +264,15 @@ public final class IdxConverter {
         return d;
     }
 
-    private static Converted finish(Map<Role, Npy> npys, Path npz, IngestLimits limits, List<String> entries)
+    private static Converted finish(Map<Role, Npy> npys, Path npz, IngestLimits limits, List<String> entries,
+            boolean archive)
             throws IOException {
-        sameCount(npys.get(Role.TRAIN_IMAGES), npys.get(Role.TRAIN_LABELS), Role.TRAIN_LABELS);
-        sameCount(npys.get(Role.TEST_IMAGES), npys.get(Role.TEST_LABELS), Role.TEST_LABELS);
+        sameCount(npys.get(Role.TRAIN_IMAGES), npys.get(Role.TRAIN_LABELS), archive ? "file" : Role.TRAIN_LABELS.part);
+        sameCount(npys.get(Role.TEST_IMAGES), npys.get(Role.TEST_LABELS), archive ? "file" : Role.TEST_LABELS.part);
         Npy train = npys.get(Role.TRAIN_IMAGES);
         Npy test = npys.get(Role.TEST_IMAGES);
         if (train.rows() != test.rows() || train.cols() != test.cols()) {
-            throw new SourceException(Role.TEST_IMAGES.part, test.source() + " holds " + test.rows() + "x" + test.cols()
+            throw new SourceException(archive ? "file" : Role.TEST_IMAGES.part, test.source() + " holds " + test.rows() + "x" + test.cols()
                     + " images but " + train.source() + " holds " + train.rows() + "x" + train.cols() + " images");
         }
         try (var w = new NpzWriter(npz, limits.maxOutputBytes())) {
@@ -295,9 +296,9 @@ public final class IdxConverter {
         return new Converted("idx", null, conversion, train.count(), test.count());
     }
 
-    private static void sameCount(Npy images, Npy labels, Role role) {
+    private static void sameCount(Npy images, Npy labels, String field) {
         if (images.count() != labels.count()) {
-            throw new SourceException(role.part, labels.source() + " holds " + labels.count() + " labels but "
+            throw new SourceException(field, labels.source() + " holds " + labels.count() + " labels but "
                     + images.source() + " holds " + images.count() + " images");
         }
     }

@@ -134,6 +134,23 @@ class CsvConverterTest {
     }
 
     @Test
+    void utf8IsDecodedStrictlyAndABadByteIsReportedOnItsLine() throws IOException {
+        var c = convert("\uFEFFx,animal\n1,\uD83D\uDC31 cat\n2,\u00e9l\u00e9phant\n3,\uD83D\uDC31 cat\n4,\u00e9l\u00e9phant\n",
+                options(null, null), "u.npz");
+        assertThat(c.classNames()).containsExactly("\u00e9l\u00e9phant", "\uD83D\uDC31 cat");
+        byte[] bad = {'x', ',', 'y', '\n', '1', ',', '0', '\n', '2', ',', (byte) 0xC3, '(', '\n'};
+        Path file = Files.write(dir.resolve("bad.csv"), bad);
+        assertThat(catchThrowableOfType(SourceException.class, () -> CsvConverter.convert(file, "'bad.csv'",
+                options(null, null), dir, dir.resolve("b.npz"), IngestLimits.DEFAULT)))
+                .hasMessage("'bad.csv': line 3 is not valid UTF-8 text");
+        byte[] overlong = {'x', ',', 'y', '\n', '1', ',', (byte) 0xC0, (byte) 0xAF, '\n'};
+        Path file2 = Files.write(dir.resolve("overlong.csv"), overlong);
+        assertThat(catchThrowableOfType(SourceException.class, () -> CsvConverter.convert(file2, "'overlong.csv'",
+                options(null, null), dir, dir.resolve("o.npz"), IngestLimits.DEFAULT)))
+                .hasMessage("'overlong.csv': line 2 is not valid UTF-8 text");
+    }
+
+    @Test
     void rowColumnAndClassLimits() throws IOException {
         var tight = new IngestLimits(IngestLimits.DEFAULT.arrays(), 1L << 30, 10, 100, 100, 3, 3, 100, 2);
         Path many = Files.writeString(dir.resolve("many.csv"), "1,0\n2,1\n3,0\n4,1\n");
