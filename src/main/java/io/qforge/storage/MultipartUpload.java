@@ -130,8 +130,8 @@ final class MultipartUpload {
                 throw ApiException.badRequest("The request has no 'file' part (multipart/form-data with the file in a part named 'file')");
             }
             if (files.isEmpty()) {
-                throw ApiException.badRequest("The request has no file part: send the dataset in a part named 'file' (or"
-                        + " IDX files in train_images, train_labels, test_images and test_labels)");
+                throw ApiException.badRequest("The request has no 'file' part: send the dataset in a part named 'file'"
+                        + " (or IDX files as the parts train_images, train_labels, test_images and test_labels)");
             }
             return new Received(files, fields);
         } catch (IOException | RuntimeException e) {
