@@ -210,4 +210,51 @@ public class QforgeProperties {
         public long getKeyCacheSize() { return keyCacheSize; }
         public void setKeyCacheSize(long v) { keyCacheSize = v; }
     }
+
+    private final Datasets datasets = new Datasets();
+
+    public Datasets getDatasets() { return datasets; }
+
+    /**
+     * Limits of converting IDX, CSV and image-folder uploads into the stored .npz (checked as the
+     * upload is read; the converted archive is bounded by {@code qforge.uploads.max-dataset-size}).
+     */
+    public static class Datasets {
+        /** Most images (and zip entries) of an image-folder zip. */
+        private int maxImages = 100_000;
+        /** Most pixels (width x height, read from the image header before decoding) of one image. */
+        private long maxImagePixels = 4096L * 4096;
+        /** Largest image file inside an image-folder zip. */
+        private DataSize maxImageBytes = DataSize.ofMegabytes(32);
+        /** Most data rows of a CSV. */
+        private int maxCsvRows = 10_000_000;
+        /** Most columns of a CSV. */
+        private int maxCsvColumns = 100_000;
+        /** Longest CSV cell (characters). */
+        private int maxCsvCellChars = 1000;
+        /** Most classes: distinct CSV labels, image class folders. */
+        private int maxClasses = 10_000;
+
+        public int getMaxImages() { return maxImages; }
+        public void setMaxImages(int v) { maxImages = v; }
+        public long getMaxImagePixels() { return maxImagePixels; }
+        public void setMaxImagePixels(long v) { maxImagePixels = v; }
+        public DataSize getMaxImageBytes() { return maxImageBytes; }
+        public void setMaxImageBytes(DataSize v) { maxImageBytes = v; }
+        public int getMaxCsvRows() { return maxCsvRows; }
+        public void setMaxCsvRows(int v) { maxCsvRows = v; }
+        public int getMaxCsvColumns() { return maxCsvColumns; }
+        public void setMaxCsvColumns(int v) { maxCsvColumns = v; }
+        public int getMaxCsvCellChars() { return maxCsvCellChars; }
+        public void setMaxCsvCellChars(int v) { maxCsvCellChars = v; }
+        public int getMaxClasses() { return maxClasses; }
+        public void setMaxClasses(int v) { maxClasses = v; }
+
+        /** The engine's conversion limits for these settings and the upload settings. */
+        public io.qforge.engine.data.ingest.IngestLimits ingestLimits(Uploads uploads) {
+            return new io.qforge.engine.data.ingest.IngestLimits(uploads.datasetLimits(),
+                    uploads.getMaxDatasetSize().toBytes(), maxImages, maxImagePixels, maxImageBytes.toBytes(),
+                    maxCsvRows, maxCsvColumns, maxCsvCellChars, maxClasses);
+        }
+    }
 }

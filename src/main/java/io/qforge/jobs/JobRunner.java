@@ -150,7 +150,7 @@ public class JobRunner {
                 var blob = blobs.put(h.artifact().file(), h.sha256(), h.size());
                 artifacts.add(id, h.artifact().name(), h.artifact().contentType(), blob, h.sha256(), h.size());
             }
-            artifacts.saveReport(id, json.writeValueAsString(result.report()));
+            artifacts.saveReport(id, json.writeValueAsString(withClassNames(claim, result.report())));
             if (!queue.finish(claim, JobStatus.SUCCEEDED, null)) {
                 s.setRollbackOnly();
                 return false;
@@ -165,6 +165,16 @@ public class JobRunner {
         checkpoints.delete(id);
         record(JobStatus.SUCCEEDED, started);
         return JobStatus.SUCCEEDED;
+    }
+
+    /** The report plus the dataset's class names by class index, when the dataset has them. */
+    private Map<String, Object> withClassNames(Claim claim, Map<String, Object> report) {
+        var names = datasets.find(claim.job().tenantId(), claim.job().datasetId())
+                .map(d -> d.summary().classNames()).orElse(null);
+        if (names == null) return report;
+        var out = new java.util.LinkedHashMap<String, Object>(report);
+        out.put("classNames", names);
+        return out;
     }
 
     private JobStatus stopped(Claim claim, JobStoppedException e) {

@@ -30,7 +30,8 @@ final class Pairing {
         }
         if (!same) {
             problems.add(new FieldProblem("datasetId", "the model input '" + input.name() + "' takes samples of shape "
-                    + modelSample + " but the dataset's samples have shape " + dataSample, dataSample.toString()));
+                    + modelSample + " but the dataset's samples have shape " + dataSample + reuploadHint(dataset, modelSample),
+                    dataSample.toString()));
         }
         var output = model.outputs().get(0);
         long modelClasses = output.shape().isEmpty() ? -1 : output.shape().get(output.shape().size() - 1);
@@ -40,5 +41,27 @@ final class Pairing {
                     dataset.classes()));
         }
         return problems;
+    }
+
+    /**
+     * For a dataset made from images at upload, what to upload again with: the conversion fixed
+     * channels, height and width, and the model wants others.
+     */
+    private static String reuploadHint(DatasetSummary dataset, List<Long> modelSample) {
+        var source = dataset.source();
+        if (source == null || !"image-folder".equals(source.format()) || modelSample.size() != 3) {
+            return "";
+        }
+        long c = modelSample.get(0);
+        long h = modelSample.get(1);
+        long w = modelSample.get(2);
+        var how = dataset.conversion();
+        String made = how == null ? "" : " (made at upload with channels=" + how.get("channels") + ", height="
+                + how.get("height") + ", width=" + how.get("width") + ")";
+        if (c != 1 && c != 3 && c > 0) {
+            return made + "; the model wants " + c + " channels, and image folders convert to 1 or 3";
+        }
+        return made + "; upload the images again with " + (c > 0 ? "channels=" + c : "")
+                + (h > 0 && w > 0 ? (c > 0 ? ", " : "") + "height=" + h + ", width=" + w : "");
     }
 }

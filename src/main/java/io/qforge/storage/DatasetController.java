@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,7 +19,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /v1/datasets}: upload (multipart .npz), list, get, delete — all within the caller's tenant. */
+/**
+ * {@code /v1/datasets}: upload (multipart: .npz, IDX, CSV or an image-folder zip, converted to the
+ * stored .npz; see {@link Uploads#uploadDataset}), list, get, delete — all within the caller's tenant.
+ */
 @RestController
 public class DatasetController {
     private final Uploads uploads;
@@ -31,11 +35,15 @@ public class DatasetController {
 
     public record DatasetView(UUID id, String name, String format, String sha256, long size, OffsetDateTime createdAt,
                               List<DatasetSummary.ArrayInfo> arrays, List<Long> sampleShape, int classes,
-                              long trainSamples, long testSamples) {
+                              long trainSamples, long testSamples, DatasetSummary.Source source,
+                              List<String> classNames, Map<String, Object> conversion) {
         static DatasetView of(StoredDataset d) {
             var s = d.summary();
+            // records stored before sources were kept came from an .npz upload
+            var source = s.source() != null ? s.source() : new DatasetSummary.Source("npz", List.of(d.name()));
             return new DatasetView(d.id(), d.name(), d.format(), d.sha256(), d.size(), d.createdAt(), s.arrays(),
-                    s.sampleShape(), s.classes(), s.trainSamples(), s.testSamples());
+                    s.sampleShape(), s.classes(), s.trainSamples(), s.testSamples(), source, s.classNames(),
+                    s.conversion());
         }
     }
 

@@ -9,7 +9,10 @@ import io.qforge.quota.TenantQuotas;
 import io.qforge.storage.DatasetStore.StoredDataset;
 import io.qforge.storage.ModelStore.StoredModel;
 import jakarta.servlet.http.HttpServletRequest;
+import io.qforge.engine.data.ingest.FormatGuess;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -31,6 +34,7 @@ public class Uploads {
     private final DatasetStore datasets;
     private final ModelInspector modelInspector;
     private final DatasetInspector datasetInspector;
+    private final DatasetConversions conversions;
     private final TransactionTemplate tx;
     private final DistributionSummary modelBytes;
     private final DistributionSummary datasetBytes;
@@ -40,8 +44,9 @@ public class Uploads {
 
     public Uploads(QforgeProperties props, BlobStore blobs, ModelStore models, DatasetStore datasets,
             ModelInspector modelInspector, DatasetInspector datasetInspector, TransactionTemplate tx,
-            MeterRegistry meters, TenantQuotas quotas) {
+            MeterRegistry meters, TenantQuotas quotas, DatasetConversions conversions) {
         this.quotas = quotas;
+        this.conversions = conversions;
         var bodies = new java.util.HashMap<String, DistributionSummary>();
         for (String kind : new String[] {"model", "dataset"}) {
             for (String outcome : new String[] {"read", "refused"}) {
@@ -85,24 +90,92 @@ public class Uploads {
         }
     }
 
+    /**
+     * A dataset in any accepted format: .npz is checked and stored as it is; IDX, CSV and image
+     * folders are converted in a private work directory (deleted afterwards) into the canonical
+     * .npz, which the same check then reads and which is what is stored (its SHA-256 and size are
+     * the record's); the source's format and file names, class names and conversion go into the
+     * summary.
+     */
     public StoredDataset uploadDataset(UUID tenantId, HttpServletRequest request, String name) throws IOException {
         long limit = props.getUploads().getMaxDatasetSize().toBytes();
-        try (var received = receive(tenantId, request, "dataset", "qforge.uploads.max-dataset-size", limit, ".npz")) {
-            var spooled = received.file();
-            DatasetSummary summary;
-            try {
-                summary = datasetInspector.inspectDataset(spooled.file(), uploadName(received));
-            } catch (UploadRejected e) {
-                throw new ValidationException(e.getMessage(), e.problems());
+        try (var received = receive(tenantId, request, "dataset", "qforge.uploads.max-dataset-size", limit, ".upload",
+                DatasetOptions.FILE_PARTS, DatasetOptions.FIELDS)) {
+            Map<String, String> names = new java.util.LinkedHashMap<>();
+            received.files().forEach((part, p) -> names.put(part, UploadRejected.displayName(
+                    UploadNames.clean(p.filename(), props.getUploads().getMaxNameLength()), part)));
+            var options = DatasetOptions.parse(received.fields(), received.files().keySet(), () -> guess(received));
+            var files = received.files().values().stream()
+                    .map(p -> java.util.Objects.requireNonNullElse(UploadNames.clean(p.filename(),
+                            props.getUploads().getMaxNameLength()), "")).toList();
+            var source = new DatasetSummary.Source(options.format(), files);
+            String fallback = files.stream().filter(f -> !f.isEmpty()).findFirst().orElse("dataset.npz");
+            if (options.format().equals("npz")) {
+                if (received.file() == null) {
+                    throw ApiException.badRequest("The request has no 'file' part (the .npz goes in a part named 'file')");
+                }
+                var spooled = received.file();
+                DatasetSummary summary;
+                try {
+                    summary = datasetInspector.inspectDataset(spooled.file(), uploadName(received))
+                            .from(source, null, null);
+                } catch (UploadRejected e) {
+                    throw new ValidationException(e.getMessage(), e.problems());
+                }
+                return store(tenantId, nameOf(name, received, fallback), spooled.file(), spooled.sha256(),
+                        spooled.size(), summary);
             }
-            var stored = tx.execute(s -> {
-                quotas.lock(tenantId);
-                quotas.checkStoredBytes(tenantId, spooled.size());
-                return datasets.insert(tenantId, nameOf(name, received, "dataset.npz"),
-                        blobs.put(spooled.file(), spooled.sha256(), spooled.size()), spooled.sha256(), spooled.size(), summary);
-            });
-            datasetBytes.record(spooled.size());
-            return stored;
+            Path work = Files.createTempDirectory(props.getUploads().getTempDir(), "qforge-upload-convert-");
+            try {
+                Path npz = work.resolve("dataset.npz");
+                DatasetSummary summary;
+                try {
+                    var converted = conversions.convert(options, received.files(), names, work, npz);
+                    summary = datasetInspector.inspectDataset(npz, fallback)
+                            .from(source, converted.classNames(), converted.conversion());
+                } catch (UploadRejected e) {
+                    throw new ValidationException(e.getMessage(), e.problems());
+                }
+                return store(tenantId, nameOf(name, received, fallback), npz, sha256(npz), Files.size(npz), summary);
+            } finally {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private StoredDataset store(UUID tenantId, String name, Path file, String sha256, long size, DatasetSummary summary) {
+        var stored = tx.execute(s -> {
+            quotas.lock(tenantId);
+            quotas.checkStoredBytes(tenantId, size);
+            return datasets.insert(tenantId, name, blobs.put(file, sha256, size), sha256, size, summary);
+        });
+        datasetBytes.record(size);
+        return stored;
+    }
+
+    /** The format of a single-file upload with no {@code format} field. */
+    private String guess(MultipartUpload.Received received) {
+        if (received.file() == null) return "npz";
+        try {
+            return FormatGuess.guess(received.file().file(), received.filename(), props.getUploads().getMaxZipEntries());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        var digest = SpooledUpload.newDigest();
+        try (var in = new java.security.DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -113,6 +186,11 @@ public class Uploads {
      */
     private MultipartUpload.Received receive(UUID tenantId, HttpServletRequest request, String kind, String setting,
             long kindLimit, String suffix) throws IOException {
+        return receive(tenantId, request, kind, setting, kindLimit, suffix, java.util.Set.of("file"), null);
+    }
+
+    private MultipartUpload.Received receive(UUID tenantId, HttpServletRequest request, String kind, String setting,
+            long kindLimit, String suffix, java.util.Set<String> fileParts, java.util.Set<String> fields) throws IOException {
         long declared = request.getContentLengthLong();
         long room = quotas.remainingBytes(tenantId);
         Supplier<ApiException> overKind = () -> new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too-large",
@@ -132,7 +210,7 @@ public class Uploads {
         var timeout = props.getUploads().getUploadTimeout();
         var body = new UploadBody(request.getInputStream(), timeout);
         var limits = new MultipartUpload.Limits(limit, tooLarge, 4 * props.getUploads().getMaxNameLength() + 4,
-                props.getUploads().getTempDir(), suffix, timeout);
+                props.getUploads().getTempDir(), suffix, timeout, fileParts, fields, fields == null);
         String outcome = "refused";
         try {
             var received = MultipartUpload.read(request, body, limits);

@@ -29,6 +29,7 @@ import onnx.Onnx.TypeProto;
 import onnx.Onnx.ValueInfoProto;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import io.qforge.support.DatasetFiles;
 import org.nd4j.shade.protobuf.ByteString;
 
 /**
@@ -44,7 +45,7 @@ import org.nd4j.shade.protobuf.ByteString;
  *   java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" io.qforge.corpus.HostileCorpus \
  *       target/hostile-corpus /tmp/qforge-canary
  * </pre>
- * (40 files, about 300 KB; a MANIFEST.tsv lists the expected answers). {@code canaryDir} is where external-data, {@code ..},
+ * (about 60 files, 1 MB; a MANIFEST.tsv lists the expected answers). {@code canaryDir} is where external-data, {@code ..},
  * absolute and symlink entries point; nothing may ever appear there.
  */
 public final class HostileCorpus {
@@ -179,6 +180,40 @@ public final class HostileCorpus {
                 "not a valid .npz (zip) archive"));
         c.add(data("garbage.npz", garbage(4096, 11), 422, "file", "not a valid .npz (zip) archive"));
         c.add(data("empty.npz", new byte[0], 422, "file", "not a valid .npz (zip) archive"));
+        // --- CSV, IDX and image-folder uploads (converted at upload; format from the file name) ---
+        c.add(data("csv-ragged.csv", "a,b,label\n1,2,0\n3,4\n".getBytes(StandardCharsets.UTF_8), 422, "file",
+                "line 3 has 2 cells but the header has 3"));
+        c.add(data("csv-not-a-number.csv", "a,b,label\n1,2,0\n3,abc,1\n".getBytes(StandardCharsets.UTF_8), 422,
+                "file", "line 3, column 'b' (index 1): 'abc' is not a finite number"));
+        c.add(data("csv-gzip-bomb.csv.gz", DatasetFiles.gzipBomb("a,label\n1,".getBytes(StandardCharsets.UTF_8),
+                100L << 20, (byte) '7'), 422, "file", "longer than 1000 characters (qforge.datasets.max-csv-cell-chars)"));
+        c.add(data("csv-not-utf8.csv", new byte[] {'a', ',', 'b', '\n', '1', ',', (byte) 0xC3, (byte) 0x28, '\n'}, 422,
+                "file", "line 2 is not valid UTF-8 text"));
+        c.add(data("idx-tar-symlink.tar", DatasetFiles.tar(idxFiles(m -> m.put("t10k-labels-idx1-ubyte", null))), 422,
+                "file", "'t10k-labels-idx1-ubyte' is a symbolic link"));
+        c.add(data("idx-tar-dotdot.tar", DatasetFiles.tar(idxFiles(m -> m.put("../../" + canaryDir.getFileName()
+                + "/t10k-labels-idx1-ubyte", DatasetFiles.idxLabels(1)))), 422, "file", "'..' path segment"));
+        c.add(data("idx-gzip-bomb.zip", DatasetFiles.zip(idxFiles(m -> m.put("train-images-idx3-ubyte",
+                DatasetFiles.gzipBomb(java.util.Arrays.copyOf(DatasetFiles.idxImages(5, 4, 3, 0), 16), 100L << 20, (byte) 0)))),
+                422, "file", "has bytes after the 5 images its header declares"));
+        c.add(data("idx-wrong-label-count.tar", DatasetFiles.tar(idxFiles(m -> m.put("train-labels-idx1-ubyte",
+                DatasetFiles.idxLabels(0, 1)))), 422, "file", "holds 2 labels but"));
+        c.add(data("images-decompression-bomb.zip", zip(images(e -> e.put("train/b/bomb.png",
+                DatasetFiles.pngDeclaring(100_000, 100_000)))), 422, "file",
+                "declares 100000x100000 = 10000000000 pixels, more than"));
+        c.add(data("images-dotdot.zip", zip(images(e -> e.put("../../" + canaryDir.getFileName() + "/pwned.png",
+                DatasetFiles.png(DatasetFiles.image(2, 2, true, 0))))), 422, "file", "'..' path segment"));
+        c.add(data("images-absolute.zip", zip(images(e -> e.put(canary + ".png",
+                DatasetFiles.png(DatasetFiles.image(2, 2, true, 0))))), 422, "file", "has an absolute path"));
+        c.add(data("images-symlink.zip", zip(images(e -> e.symlink("train/a/link.png", canary))), 422, "file",
+                "is a symbolic link"));
+        c.add(data("images-unknown-layout.zip", zip(images(e -> e.put("train/a/deeper/x.png",
+                DatasetFiles.png(DatasetFiles.image(2, 2, true, 0))))), 422, "file", "is not where images go"));
+        c.add(data("images-unknown-test-class.zip", zip(images(e -> e.put("test/zebra/x.png",
+                DatasetFiles.png(DatasetFiles.image(2, 2, true, 0))))), 422, "file",
+                "the class folder test/zebra/ has no train/zebra/"));
+        c.add(data("images-not-an-image.zip", zip(images(e -> e.put("train/a/x.png", garbage(300, 5)))), 422, "file",
+                "is neither a PNG nor a JPEG"));
         return c;
     }
 
@@ -313,6 +348,11 @@ public final class HostileCorpus {
         e.put("x_test.npy", floats(new long[] {2, 3}, -1, 0));
         e.put("y_test.npy", longs(2, 0));
         mutate.accept(e);
+        return zip(e);
+    }
+
+    /** The entries as a zip: files deflated, then duplicates, then symbolic links. */
+    private static byte[] zip(Entries e) {
         var out = new ByteArrayOutputStream();
         try (var zip = new ZipArchiveOutputStream(out)) {
             for (var f : e.files.entrySet()) {
@@ -339,6 +379,29 @@ public final class HostileCorpus {
             throw new UncheckedIOException(ex);
         }
         return out.toByteArray();
+    }
+
+    /** A valid image folder (classes a and b, train and test, 2x2 gray PNGs), then {@code mutate}. */
+    private static Entries images(Consumer<Entries> mutate) {
+        Entries e = new Entries();
+        for (String split : new String[] {"train", "test"}) {
+            for (String cls : new String[] {"a", "b"}) {
+                e.put(split + "/" + cls + "/1.png", DatasetFiles.png(DatasetFiles.image(2, 2, true, cls.charAt(0))));
+            }
+        }
+        mutate.accept(e);
+        return e;
+    }
+
+    /** The four IDX files (5 train, 3 test images of 4x3), then {@code mutate} (a null value: a symbolic link). */
+    private static java.util.LinkedHashMap<String, byte[]> idxFiles(Consumer<java.util.Map<String, byte[]>> mutate) {
+        var files = new java.util.LinkedHashMap<String, byte[]>();
+        files.put("train-images-idx3-ubyte", DatasetFiles.idxImages(5, 4, 3, 1));
+        files.put("train-labels-idx1-ubyte", DatasetFiles.idxLabels(0, 1, 2, 1, 0));
+        files.put("t10k-images-idx3-ubyte", DatasetFiles.idxImages(3, 4, 3, 2));
+        files.put("t10k-labels-idx1-ubyte", DatasetFiles.idxLabels(2, 2, 0));
+        mutate.accept(files);
+        return files;
     }
 
     /**

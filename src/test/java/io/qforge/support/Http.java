@@ -91,6 +91,32 @@ public final class Http {
         return send("POST", path, "multipart/form-data; boundary=" + boundary, out.toByteArray());
     }
 
+    /** One part of a multipart body: a file (with a filename) or a text field (filename null). */
+    public record Part(String name, String filename, byte[] content) {
+        public static Part file(String name, String filename, byte[] content) {
+            return new Part(name, filename, content);
+        }
+
+        public static Part field(String name, String value) {
+            return new Part(name, null, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** multipart/form-data with these parts, in order. */
+    public Res multipart(String path, List<Part> parts) {
+        String boundary = "qforge-" + UUID.randomUUID();
+        var out = new ByteArrayOutputStream();
+        for (Part p : parts) {
+            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + p.name() + "\""
+                    + (p.filename() != null ? "; filename=\"" + p.filename() + "\"\r\nContent-Type: application/octet-stream"
+                    : "") + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(p.content());
+            out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send("POST", path, "multipart/form-data; boundary=" + boundary, out.toByteArray());
+    }
+
     /** multipart/form-data with one text field and no file part. */
     public Res multipart(String path, String field, String value) {
         String boundary = "qforge-" + UUID.randomUUID();

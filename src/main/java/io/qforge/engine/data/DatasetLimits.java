@@ -51,7 +51,7 @@ public record DatasetLimits(long maxElementsPerArray, long maxTotalBytes, long m
     }
 
     /** Throws if one array of {@code elements} elements taking {@code bytes} bytes is too large. */
-    void checkArray(String name, long elements, long bytes) {
+    public void checkArray(String name, long elements, long bytes) {
         if (elements > maxElementsPerArray) {
             throw new DatasetException(name + " has " + elements + " elements, more than the limit of "
                     + maxElementsPerArray + " elements per array");
@@ -65,7 +65,7 @@ public record DatasetLimits(long maxElementsPerArray, long maxTotalBytes, long m
     }
 
     /** Throws if the data read so far, {@code totalBytes} including {@code name}, is too large. */
-    void checkTotal(String name, long totalBytes) {
+    public void checkTotal(String name, long totalBytes) {
         if (totalBytes > maxTotalBytes) {
             throw new DatasetException("reading " + name + " brings the dataset to " + totalBytes
                     + " bytes of data, more than the limit of " + maxTotalBytes + " bytes");

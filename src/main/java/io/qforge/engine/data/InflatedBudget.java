@@ -8,18 +8,18 @@ import java.io.InputStream;
  * Counts the bytes that actually come out of an archive's entries (never the sizes the archive
  * declares) against one budget shared by every entry of one check.
  */
-final class InflatedBudget {
+public final class InflatedBudget {
     private final long limit;
     private final String file;
     private long used;
 
-    InflatedBudget(long limit, String file) {
+    public InflatedBudget(long limit, String file) {
         this.limit = limit;
         this.file = file;
     }
 
     /** {@code in}, counting what it yields against this budget; {@link Counted#count()} is per entry. */
-    Counted wrap(InputStream in, String entry) {
+    public Counted wrap(InputStream in, String entry) {
         return new Counted(in, entry);
     }
 
@@ -27,7 +27,7 @@ final class InflatedBudget {
         return used;
     }
 
-    final class Counted extends FilterInputStream {
+    public final class Counted extends FilterInputStream {
         private final String entry;
         private long count;
 
@@ -36,7 +36,7 @@ final class InflatedBudget {
             this.entry = entry;
         }
 
-        long count() {
+        public long count() {
             return count;
         }
 

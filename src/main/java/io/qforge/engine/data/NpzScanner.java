@@ -121,7 +121,7 @@ public final class NpzScanner {
      * entries, counted by streaming the file before a zip library loads the directory (which costs
      * hundreds of bytes of heap per entry, whatever count the archive's end record claims).
      */
-    static long centralDirectorySignatures(Path npz) {
+    public static long centralDirectorySignatures(Path npz) {
         long count = 0;
         int last = 0; // the previous 3 bytes, so a signature split across reads is found
         byte[] buffer = new byte[1 << 16];
