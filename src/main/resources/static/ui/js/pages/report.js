@@ -72,7 +72,7 @@ export async function render(main, id) {
   charts.push(bar(sizes.canvas, ['FP32 upload', 'INT8 artifact'], [{label: 'KiB', data: [s.fp32Bytes / 1024, s.int8Bytes / 1024],
     colors: [COLORS[0], COLORS[2]]}], {yTitle: 'KiB'}));
   const ep = report.epochs || [];
-  charts.push(lines(epochs.canvas, ep.map(e => e.epoch), [
+  charts.push(lines(epochs.canvas, ep.map(e => e.epoch + 1), [ // 1-based, as on the job page
     {label: 'train loss', data: ep.map(e => e.trainLoss), yAxisID: 'y'},
     {label: 'test loss', data: ep.map(e => e.test.loss), yAxisID: 'y'},
     {label: 'train accuracy', data: ep.map(e => e.trainAccuracy), yAxisID: 'acc'},
