@@ -49,10 +49,12 @@ import tools.jackson.databind.JsonNode;
  * The dashboard end to end in a real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}, which {@code .ci/run} installs), against the whole service with the
  * real engine and a background worker on a queue of its own: log in with a key, upload a broken
- * file (its problems shown inline) and the fixture model and dataset, look at their details, see
+ * file (its problems shown inline), a model named with markup (shown as text) and the fixture model
+ * and dataset, look at their details, see
  * the job form's pairing and range problems before submitting, start a job, follow it live to
  * SUCCEEDED at 100%, check that the report's charts are drawn with the API report's numbers, and
- * download the INT8 model through the page and compare its SHA-256 with the artifact's.
+ * download the INT8 model through the page and compare its SHA-256 with the artifact's; cancel a
+ * second job from its page.
  *
  * <p>Without Chromium the test is skipped, except under {@code CI=true}, where it fails. With
  * {@code -Dqforge.screenshots=docs/screenshots} it saves a screenshot of each page there.
@@ -153,10 +155,17 @@ class DashboardBrowserTest {
         } finally {
             Files.delete(broken);
         }
+        // a name with markup is shown as text, never parsed
+        String hostile = "<img src=x onerror=\"document.body.dataset.pwned=1\"><b>bold"; // no slash: a name keeps its last path segment
+        type(By.id("model-upload-name"), hostile);
         upload("model-upload", FIXTURES.resolve("mlp.onnx"));
-        waitForTextContaining(By.id("model-upload-result"), "Stored");
+        waitForTextContaining(By.id("models"), hostile);
+        assertThat(driver.findElements(By.cssSelector("#models img, #models b, #model-upload-result img"))).isEmpty();
+        assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-pwned")).isNull();
+        upload("model-upload", FIXTURES.resolve("mlp.onnx"));
+        waitForTextContaining(By.id("model-upload-result"), "Stored mlp.onnx");
         upload("model-upload", FIXTURES.resolve("lenet_bn.onnx"));
-        waitForTextContaining(By.id("model-upload-result"), "Stored");
+        waitForTextContaining(By.id("model-upload-result"), "Stored lenet_bn.onnx");
         JsonNode lenet = api.get("/v1/models?size=10").json().get("items").get(0);
         assertThat(lenet.get("name").stringValue()).isEqualTo("lenet_bn.onnx");
         waitForTextContaining(By.id("models"), "lenet_bn.onnx");
@@ -175,7 +184,7 @@ class DashboardBrowserTest {
         driver.get(base + "/ui/index.html#/datasets");
         waitFor(By.id("dataset-upload-file"));
         upload("dataset-upload", FIXTURES.resolve("digits.npz"));
-        waitForTextContaining(By.id("dataset-upload-result"), "Stored");
+        waitForTextContaining(By.id("dataset-upload-result"), "Stored digits.npz");
         JsonNode digits = api.get("/v1/datasets?size=10").json().get("items").get(0);
         waitForTextContaining(By.id("datasets"), "digits.npz");
         screenshot("datasets");
@@ -296,6 +305,19 @@ class DashboardBrowserTest {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         assertThat(sha).isEqualTo(artifact.get("sha256").stringValue());
         waitForTextContaining(By.id("download-result"), "Downloaded model.int8.onnx");
+
+        // cancel from the job page (the button asks first)
+        String second = api.postJson("/v1/jobs", "{\"modelId\":\"" + lenet.get("id").stringValue() + "\",\"datasetId\":\""
+                + digits.get("id").stringValue() + "\",\"spec\":{\"epochs\":50,\"batchSize\":32}}").json().get("id").stringValue();
+        driver.get(base + "/ui/index.html#/jobs/" + second);
+        wait(Duration.ofSeconds(30)).until(d -> { // re-found if the page rebuilt it (QUEUED -> RUNNING) meanwhile
+            d.findElement(By.id("job-cancel")).click();
+            return true;
+        });
+        driver.switchTo().alert().accept();
+        waitUntil(Duration.ofMinutes(2), () -> driver.findElement(By.id("job-status")).getText().equals("CANCELLED"));
+        assertThat(api.get("/v1/jobs/" + second).json().get("status").stringValue()).isEqualTo("CANCELLED");
+        assertThat(driver.findElements(By.id("job-cancel"))).isEmpty();
 
         // the jobs list shows it; the console saw no CSP violation and no script error
         driver.get(base + "/ui/index.html#/jobs");

@@ -27,6 +27,7 @@ export async function render(main, id) {
     {label: 'test accuracy', data: [], yAxisID: 'acc'},
   ]);
   const seenEpochs = new Set();
+  let actionsFor = null;
 
   const show = j => {
     job = j;
@@ -38,6 +39,9 @@ export async function render(main, id) {
     epoch.textContent = j.totalEpochs ? `epoch ${j.epoch ?? 0} / ${j.totalEpochs}` + (j.stepsPerEpoch ? `, step ${j.step ?? 0} / ${j.stepsPerEpoch}` : '') : '–';
     eta.textContent = TERMINAL.has(j.status) ? '–' : duration(j.etaSeconds);
     mount(error, j.error ? problemBox({detail: j.error}) : null);
+    const state = j.status + '/' + j.cancelRequested;
+    if (state === actionsFor) return; // the buttons are rebuilt only when they change, not at every poll
+    actionsFor = state;
     mount(actions,
       j.status === 'SUCCEEDED' ? h('a', {class: 'button', id: 'job-report-link', href: '#/jobs/' + j.id + '/report'}, 'Report and downloads') : null,
       !TERMINAL.has(j.status) ? h('button', {type: 'button', class: 'danger', id: 'job-cancel', disabled: j.cancelRequested, onclick: cancel},
