@@ -59,6 +59,39 @@ public class JobService {
             var earlier = jobs.findByIdempotencyKey(tenantId, idempotencyKey);
             if (earlier.isPresent()) return replay(earlier.get(), requestHash);
         }
+        var checked = check(tenantId, body, "The job was not queued");
+        var model = checked.model();
+        var dataset = checked.dataset();
+        var spec = checked.spec();
+        try {
+            return tx.execute(s -> {
+                quotas.lock(tenantId);
+                quotas.checkActiveJobs(tenantId); // 429 + Retry-After past qforge.quotas.active-jobs
+                var job = jobs.insert(tenantId, model.id(), dataset.id(), json.writeValueAsString(spec),
+                        props.getWorkers().getQueue(), spec.epochs(), idempotencyKey, requestHash);
+                events.append(job.id(), "SUBMITTED", Map.of("queue", job.queue()));
+                return new Submitted(job, false);
+            });
+        } catch (DuplicateKeyException race) {
+            // the same Idempotency-Key arrived twice at once: the other request won
+            return replay(jobs.findByIdempotencyKey(tenantId, idempotencyKey).orElseThrow(), requestHash);
+        }
+    }
+
+    /** A job request's model, dataset and resolved spec, all valid and paired. */
+    public record Checked(io.qforge.storage.ModelStore.StoredModel model, io.qforge.storage.DatasetStore.StoredDataset dataset,
+                          JobSpec spec) {}
+
+    /**
+     * Everything {@link #submit} checks before queueing (fields, ids, spec, pairing), without queueing.
+     *
+     * @throws ValidationException (422) listing every problem, whose detail starts with {@code what}
+     */
+    public Checked check(UUID tenantId, JsonNode body, String what) {
+        if (body == null || !body.isObject()) {
+            throw new ValidationException("The request body must be a JSON object",
+                    java.util.List.of(FieldProblem.of("", "must be a JSON object with modelId, datasetId and spec")));
+        }
         var problems = new ArrayList<FieldProblem>();
         for (String name : body.propertyNames()) {
             if (!name.equals("modelId") && !name.equals("datasetId") && !name.equals("spec")) {
@@ -74,22 +107,9 @@ public class JobService {
             problems.addAll(Pairing.check(model.get().summary(), dataset.get().summary()));
         }
         if (!problems.isEmpty()) {
-            throw new ValidationException("The job was not queued: " + problems.size() + " problem(s)", problems);
+            throw new ValidationException(what + ": " + problems.size() + " problem(s)", problems);
         }
-        var spec = parsed.spec();
-        try {
-            return tx.execute(s -> {
-                quotas.lock(tenantId);
-                quotas.checkActiveJobs(tenantId); // 429 + Retry-After past qforge.quotas.active-jobs
-                var job = jobs.insert(tenantId, model.get().id(), dataset.get().id(), json.writeValueAsString(spec),
-                        props.getWorkers().getQueue(), spec.epochs(), idempotencyKey, requestHash);
-                events.append(job.id(), "SUBMITTED", Map.of("queue", job.queue()));
-                return new Submitted(job, false);
-            });
-        } catch (DuplicateKeyException race) {
-            // the same Idempotency-Key arrived twice at once: the other request won
-            return replay(jobs.findByIdempotencyKey(tenantId, idempotencyKey).orElseThrow(), requestHash);
-        }
+        return new Checked(model.get(), dataset.get(), parsed.spec());
     }
 
     private static Submitted replay(Job earlier, String requestHash) {

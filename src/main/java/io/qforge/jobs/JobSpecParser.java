@@ -20,9 +20,7 @@ public final class JobSpecParser {
     /** The parsed spec, or the problems (never both). */
     public record Result(JobSpec spec, List<FieldProblem> problems) {}
 
-    private static final String[] FIELDS = {"weightBits", "activationBits", "weightGranularity", "activationSymmetry",
-            "observer", "calibrationBatches", "learnedRanges", "epochs", "learningRate", "schedule", "optimizer",
-            "momentum", "weightDecay", "batchSize", "freezeBatchNormAfterEpoch", "freezeObserversAfterEpoch", "seed"};
+    private static final String[] FIELDS = JobSpecFields.names();
 
     private final JsonNode node;
     private final List<FieldProblem> problems = new ArrayList<>();
@@ -48,23 +46,23 @@ public final class JobSpecParser {
                 problems.add(new FieldProblem("spec." + name, "is not a job spec field" + didYouMean(name, FIELDS), null));
             }
         }
-        int weightBits = integer("weightBits", d.weightBits(), 2, 8);
-        int activationBits = integer("activationBits", d.activationBits(), 2, 8);
-        var granularity = enumeration("weightGranularity", JobSpec.Granularity.class, d.weightGranularity());
-        var symmetry = enumeration("activationSymmetry", JobSpec.Symmetry.class, d.activationSymmetry());
-        var observer = enumeration("observer", JobSpec.Observer.class, d.observer());
-        int calibrationBatches = integer("calibrationBatches", d.calibrationBatches(), 1, 10_000);
-        boolean learnedRanges = bool("learnedRanges", d.learnedRanges());
-        int epochs = integer("epochs", d.epochs(), 0, 1000);
-        double learningRate = number("learningRate", d.learningRate(), v -> v > 0 && v <= 10, "0 < learningRate <= 10");
-        var schedule = enumeration("schedule", JobSpec.Schedule.class, d.schedule());
-        var optimizer = enumeration("optimizer", JobSpec.Optimizer.class, d.optimizer());
-        double momentum = number("momentum", d.momentum(), v -> v >= 0 && v < 1, "0 <= momentum < 1");
-        double weightDecay = number("weightDecay", d.weightDecay(), v -> v >= 0 && v < 1, "0 <= weightDecay < 1");
-        int batchSize = integer("batchSize", d.batchSize(), 1, 65_536);
-        int freezeBn = integer("freezeBatchNormAfterEpoch", d.freezeBatchNormAfterEpoch(), -1, 1000);
-        int freezeObs = integer("freezeObserversAfterEpoch", d.freezeObserversAfterEpoch(), -1, 1000);
-        long seed = longValue("seed", d.seed());
+        int weightBits = integer(JobSpecFields.WEIGHT_BITS);
+        int activationBits = integer(JobSpecFields.ACTIVATION_BITS);
+        var granularity = enumeration(JobSpecFields.WEIGHT_GRANULARITY, JobSpec.Granularity.class, d.weightGranularity());
+        var symmetry = enumeration(JobSpecFields.ACTIVATION_SYMMETRY, JobSpec.Symmetry.class, d.activationSymmetry());
+        var observer = enumeration(JobSpecFields.OBSERVER, JobSpec.Observer.class, d.observer());
+        int calibrationBatches = integer(JobSpecFields.CALIBRATION_BATCHES);
+        boolean learnedRanges = bool(JobSpecFields.LEARNED_RANGES.name(), d.learnedRanges());
+        int epochs = integer(JobSpecFields.EPOCHS);
+        double learningRate = number(JobSpecFields.LEARNING_RATE, d.learningRate());
+        var schedule = enumeration(JobSpecFields.SCHEDULE, JobSpec.Schedule.class, d.schedule());
+        var optimizer = enumeration(JobSpecFields.OPTIMIZER, JobSpec.Optimizer.class, d.optimizer());
+        double momentum = number(JobSpecFields.MOMENTUM, d.momentum());
+        double weightDecay = number(JobSpecFields.WEIGHT_DECAY, d.weightDecay());
+        int batchSize = integer(JobSpecFields.BATCH_SIZE);
+        int freezeBn = integer(JobSpecFields.FREEZE_BATCH_NORM);
+        int freezeObs = integer(JobSpecFields.FREEZE_OBSERVERS);
+        long seed = longValue(JobSpecFields.SEED.name(), d.seed());
         if (!problems.isEmpty()) {
             return new Result(null, List.copyOf(problems));
         }
@@ -90,7 +88,11 @@ public final class JobSpecParser {
         }
     }
 
-    private int integer(String field, int fallback, int min, int max) {
+    private int integer(JobSpecFields.Field f) {
+        String field = f.name();
+        int fallback = (Integer) f.defaultValue();
+        int min = f.minimum().intValue();
+        int max = f.maximum().intValue();
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return fallback;
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
@@ -114,7 +116,9 @@ public final class JobSpecParser {
         return v.longValue();
     }
 
-    private double number(String field, double fallback, java.util.function.DoublePredicate ok, String allowed) {
+    private double number(JobSpecFields.Field f, double fallback) {
+        String field = f.name();
+        String allowed = f.range();
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return fallback;
         if (!v.isNumber()) {
@@ -122,7 +126,7 @@ public final class JobSpecParser {
             return fallback;
         }
         double x = v.doubleValue();
-        if (!ok.test(x)) {
+        if (!f.allows(x)) {
             problems.add(new FieldProblem("spec." + field, "must satisfy " + allowed + ", got " + x, x));
         }
         return x;
@@ -138,7 +142,8 @@ public final class JobSpecParser {
         return v.booleanValue();
     }
 
-    private <E extends Enum<E>> E enumeration(String field, Class<E> type, E fallback) {
+    private <E extends Enum<E>> E enumeration(JobSpecFields.Field f, Class<E> type, E fallback) {
+        String field = f.name();
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return fallback;
         String[] names = Arrays.stream(type.getEnumConstants()).map(Enum::name).toArray(String[]::new);

@@ -2,6 +2,7 @@ package io.qforge.security;
 
 import io.qforge.config.QforgeProperties;
 import io.qforge.tenants.TenantStore;
+import io.qforge.ui.Dashboard;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -30,7 +31,8 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * <ul>
  *   <li>{@code /v1/admin/**}: the admin token (authority ADMIN); when no admin token is set, nobody;</li>
  *   <li>{@code /v1/**}: a tenant's API key (authority TENANT);</li>
- *   <li>health, info, Prometheus metrics, the API contract and its UI: anyone;</li>
+ *   <li>health, info, Prometheus metrics, the API contract and its UI, the dashboard's static files
+ *       (GET; with a strict Content-Security-Policy, {@link Dashboard}): anyone;</li>
  *   <li>anything else: nobody (a new endpoint is closed until a rule opens it).</li>
  * </ul>
  * Stateless: no session, no CSRF token (no cookies are used), no form or basic login.
@@ -60,6 +62,7 @@ public class SecurityConfig {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(bearer, AuthorizationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .headers(h -> h.addHeaderWriter(Dashboard.contentSecurityPolicy()))
                 .authorizeHttpRequests(auth -> auth
                         // an async (SSE) or error dispatch belongs to a request already authorized
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
@@ -68,6 +71,8 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/info",
                                 "/actuator/prometheus", "/openapi.yaml", "/swagger-ui.html", "/swagger-ui/**",
                                 "/v3/api-docs", "/v3/api-docs/**").permitAll()
+                        // the dashboard's static files (its data comes from /v1 with the key, sent by its scripts)
+                        .requestMatchers(HttpMethod.GET, Dashboard.PATHS).permitAll()
                         .anyRequest().denyAll());
         return http.build();
     }
