@@ -58,10 +58,11 @@ record JobEvaluation(Metrics int8, Metrics ort, JobReport.Agreement agreement) {
 
     /**
      * The simulation's last quantized tensor (the logits, before a final float Softmax) for every
-     * row of {@code x}; its values lie on the output encoding's grid.
+     * row of {@code x}, computed in float64 ({@link QatModel#float64Executor()}); its values lie on the
+     * output encoding's grid.
      */
     private static INDArray simulatedLogits(QatModel qat, INDArray x, int bs) {
-        io.qforge.engine.exec.Executor exec = qat.executor();
+        io.qforge.engine.exec.Executor exec = qat.float64Executor();
         int n = (int) x.size(0);
         INDArray all = null;
         int row = 0;

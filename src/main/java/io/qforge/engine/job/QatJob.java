@@ -74,7 +74,7 @@ public final class QatJob {
 
         phase(JobPhase.CALIBRATING);
         QatModel ptq = calibrated(fp32, data);
-        Metrics ptqFake = Evaluator.evaluate(ptq.executor(), data.xTest(), data.yTest(), bs);
+        Metrics ptqFake = Evaluator.evaluate(ptq.float64Executor(), data.xTest(), data.yTest(), bs);
         Metrics ptqInt8 = JobEvaluation.intMetrics(new IntExecutor(IntModelConverter.convert(ptq)), data, bs);
         Training training = trainingModel(fp32, data, resumeFrom);
         QatModel qat = training.model();
@@ -90,7 +90,7 @@ public final class QatJob {
         byte[] qdq = QdqExporter.toBytes(intModel);
 
         phase(JobPhase.EVALUATING);
-        Metrics qatFake = Evaluator.evaluate(qat.executor(), data.xTest(), data.yTest(), bs);
+        Metrics qatFake = Evaluator.evaluate(qat.float64Executor(), data.xTest(), data.yTest(), bs);
         IntExecutor int8 = new IntExecutor(intModel);
         JobEvaluation eval = JobEvaluation.of(qat, intModel, int8, qdq, data, bs);
 
