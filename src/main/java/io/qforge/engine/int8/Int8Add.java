@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * lies within ~2^-31 relative of a tie (the multipliers' own rounding). The fake-quant simulation in
  * float64 ({@link io.qforge.engine.quant.QatModel#float64Executor()}) computes the same value, so the
  * two agree on every output. (Before, TFLite's scheme, with both inputs rounded to a common 2^-20-fine
- * scale and gemmlowp's two-step rounding, rounded about one output in 10^5 to the other neighbour, and
- * deep residual networks amplified those flips.) ONNX Runtime's QLinearAdd computes in float32 and can
+ * scale and gemmlowp's two-step rounding, rounded about one output in 10^6 to the other neighbour
+ * (Int8PoolAddTest), and deep residual networks amplified those flips.) ONNX Runtime's QLinearAdd computes in float32 and can
  * still differ by 1 LSB near ties. {@code [lo, hi]} is the output range, narrowed by a fused ReLU/ReLU6.
  */
 public final class Int8Add {
