@@ -32,7 +32,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <li>same input: the integer kernel fed the simulation's own (on-grid) inputs vs the simulation's
  *     output: a layer whose two sides disagree here is where they part, not where they inherit it.</li>
  * </ul>
- * Args: model.onnx data.npz epochs [testImages=256] [calibrationBatches=4] [batch=32].
+ * Args: model.onnx data.npz epochs [testImages=256] [calibrationBatches=4] [batch=32]; {@code -Dprobe.float32=true}
+ * evaluates the simulation in float32 (as before issue 8), {@code -Dprobe.time=true} first times float32 and
+ * float64 simulation passes.
  */
 public final class LayerAgreementProbe {
     public static void main(String[] a) {
@@ -51,6 +53,16 @@ public final class LayerAgreementProbe {
     }
 
     static void report(QatModel m, INDArray x) {
+        if (Boolean.getBoolean("probe.time")) { // seconds of a float32 and a float64 simulation pass, alternating
+            for (int r = 0; r < 6; r++) {
+                long t0 = System.nanoTime();
+                m.executor().forward(x, false, false);
+                long t1 = System.nanoTime();
+                m.float64Executor().forward(x, false, false);
+                long t2 = System.nanoTime();
+                System.out.printf("pass seconds: float32 %.2f float64 %.2f%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+            }
+        }
         IntModel im = IntModelConverter.convert(m);
         IntExecutor ie = new IntExecutor(im);
         Map<String, INDArray> ints = ie.runAll(x);
