@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Conv / Gemm / MatMul units to {@link IntLayer.Conv} / {@link IntLayer.Gemm}: BN folded, weight
- * quantized with the weight quantizer's params, bias int32 with scale {@code s_in * s_w[c]}.
+ * quantized with the weight quantizer's params (both in float64), bias int32 with scale {@code s_in * s_w[c]}.
  */
 final class LinearLayers {
     private final QatModel model;
@@ -42,14 +42,14 @@ final class LinearLayers {
 
     private IntLayer conv(QuantUnit.Linear u, QuantParams wp, double sIn, IntLayer.Clip clip) {
         Node op = u.op();
-        INDArray w = IntModelConverter.initializer(g, u.weight(), op);
+        INDArray w = float64(IntModelConverter.initializer(g, u.weight(), op));
         INDArray bias = op.hasInput(2) ? IntModelConverter.initializer(g, op.input(2), op) : null;
         double[] b;
         if (u.batchNorm() != null) {
             Node bn = u.batchNorm();
             double eps = bn.attrFloat("epsilon", 1e-5);
-            INDArray gamma = IntModelConverter.initializer(g, bn.input(1), bn);
-            INDArray var = IntModelConverter.initializer(g, bn.input(4), bn);
+            INDArray gamma = float64(IntModelConverter.initializer(g, bn.input(1), bn));
+            INDArray var = float64(IntModelConverter.initializer(g, bn.input(4), bn));
             w = BnFold.foldWeight(w, gamma, var, eps);
             b = BnFold.foldBias(bias, gamma, IntModelConverter.initializer(g, bn.input(2), bn),
                     IntModelConverter.initializer(g, bn.input(3), bn), var, eps);
@@ -73,7 +73,7 @@ final class LinearLayers {
             throw new ConversionException("node '" + op.name() + "' (" + op.opType() + "): input '" + u.input()
                     + "' of shape " + Arrays.toString(inShape) + " is not [N, K]");
         }
-        INDArray w = IntModelConverter.initializer(g, u.weight(), op);
+        INDArray w = float64(IntModelConverter.initializer(g, u.weight(), op));
         int axis = u.weightAxis();
         checkAxis(op, wp, axis, w);
         INDArray wq = QuantPrimitives.quantize(w, wp);
@@ -114,6 +114,15 @@ final class LinearLayers {
     private static int[] quantizeBias(double[] b, double sIn, QuantParams wp) {
         INDArray bias = org.nd4j.linalg.factory.Nd4j.createFromArray(b);
         return QuantPrimitives.quantizeBias(bias, sIn, wp.scales()).toIntVector();
+    }
+
+    /**
+     * Weights are folded and quantized in float64, the precision {@link QatModel#float64Executor()}
+     * evaluates the simulation in, so both round every weight alike (in float32, {@code w / s_w}
+     * rounds to the other integer for about one weight in a million, near a tie).
+     */
+    private static INDArray float64(INDArray a) {
+        return a.castTo(DataType.DOUBLE);
     }
 
     private static double[] doubles(INDArray a) {

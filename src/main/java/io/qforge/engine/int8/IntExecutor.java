@@ -29,8 +29,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *     ({@link RequantRounding#GEMMLOWP}: 0.1-0.4% of 8-bit and 2-17% of 4-bit outputs off by one
  *     from the correctly rounded value, see there);</li>
  * <li>fused Clip (ReLU, ReLU6, any {@code [min, max]}): an integer clamp ({@link ClampRange});</li>
- * <li>Add: TFLite's scheme, both inputs to a common 2^-20-fine scale, then requantized
- *     ({@link Int8Add}); numpy broadcasting;</li>
+ * <li>Add: {@code (a - z_a) m_a + (b - z_b) m_b} exactly in 64 bits with Q31-like multipliers, one
+ *     rounding half to even ({@link Int8Add}); numpy broadcasting;</li>
  * <li>Mul: {@code (a - z_a)(b - z_b)} in int32 times {@code s_a s_b / s_y} ({@link Int8Mul});</li>
  * <li>Concat: a plain copy when the encodings agree, else a requantization table ({@link Int8Concat});</li>
  * <li>Sigmoid: a 256-entry table per layer, {@code quantize(sigmoid(dequantize(q)))} ({@link Int8Lut});</li>
@@ -44,8 +44,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * float32 multiplier (2^-24 relative error) and round half to even; here the multiplier is a Q31
  * fixed-point number (2^-31). With {@link RequantRounding#HALF_EVEN} both round the same rule, so
  * they can differ by 1 LSB only where {@code acc * M} lies within those multiplier errors of a tie.
- * Further 1 LSB differences on (near-)ties, by design: {@link Int8Add} (TFLite's 2^-20 common
- * scale and gemmlowp rounding), {@link Int8AveragePool} (one rounding, ties away from zero, where
+ * Further 1 LSB differences on (near-)ties, by design: {@link Int8Add} (ORT's QLinearAdd computes
+ * in float32), {@link Int8AveragePool} (one rounding, ties away from zero, where
  * ORT rounds a float average half to even; exact ties occur when {@code s_x / (s_y count)} is a
  * short binary fraction), Sigmoid tables (float64 here, float32 in ORT), and
  * {@link RequantRounding#GEMMLOWP} when chosen. A 1 LSB difference in an early layer propagates:

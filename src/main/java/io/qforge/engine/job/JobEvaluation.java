@@ -16,13 +16,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Test-set accuracy of the integer engine and of ONNX Runtime on the exported file, and how the
+ * Test-set accuracy of the fake-quant simulation (one float64 pass, {@link QatModel#float64Executor()}),
+ * of the integer engine and of ONNX Runtime on the exported file, and how the
  * three implementations agree: arg-max agreement simulation vs integer engine and integer engine
  * vs ORT, and the fraction of quantized output values within one step, integer engine vs ORT.
  * When the model ends in a float Softmax, ORT's within-one-step comparison runs on an export of
  * the same integer model without that Softmax (softmax output cannot be mapped back to steps).
  */
-record JobEvaluation(Metrics int8, Metrics ort, JobReport.Agreement agreement) {
+record JobEvaluation(Metrics fakeQuant, Metrics int8, Metrics ort, JobReport.Agreement agreement) {
 
     static JobEvaluation of(QatModel qat, IntModel intModel, IntExecutor int8, byte[] qdq, Dataset data, int bs) {
         INDArray xTest = data.xTest();
@@ -32,6 +33,7 @@ record JobEvaluation(Metrics int8, Metrics ort, JobReport.Agreement agreement) {
         INDArray intLogits = dequantize(q, outEnc);
         Metrics int8Metrics = metrics(intLogits, y);
         INDArray simulated = simulatedLogits(qat, xTest, bs);
+        Metrics fakeQuant = metrics(simulated, y);
         try {
             INDArray ortOut;
             try (OrtRunner ort = new OrtRunner(qdq)) {
@@ -50,7 +52,7 @@ record JobEvaluation(Metrics int8, Metrics ort, JobReport.Agreement agreement) {
             double within = withinOneStep(q, ortLogits, outEnc);
             JobReport.Agreement agreement = new JobReport.Agreement(top1Agreement(simulated, intLogits),
                     withinOneStep(q, simulated, outEnc), top1Agreement(intLogits, ortOut), within);
-            return new JobEvaluation(int8Metrics, ortMetrics, agreement);
+            return new JobEvaluation(fakeQuant, int8Metrics, ortMetrics, agreement);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not run the exported model: " + e.getMessage(), e);
         }
@@ -58,10 +60,11 @@ record JobEvaluation(Metrics int8, Metrics ort, JobReport.Agreement agreement) {
 
     /**
      * The simulation's last quantized tensor (the logits, before a final float Softmax) for every
-     * row of {@code x}; its values lie on the output encoding's grid.
+     * row of {@code x}, computed in float64 ({@link QatModel#float64Executor()}); its values lie on the
+     * output encoding's grid.
      */
     private static INDArray simulatedLogits(QatModel qat, INDArray x, int bs) {
-        io.qforge.engine.exec.Executor exec = qat.executor();
+        io.qforge.engine.exec.Executor exec = qat.float64Executor();
         int n = (int) x.size(0);
         INDArray all = null;
         int row = 0;

@@ -74,7 +74,7 @@ public final class QatJob {
 
         phase(JobPhase.CALIBRATING);
         QatModel ptq = calibrated(fp32, data);
-        Metrics ptqFake = Evaluator.evaluate(ptq.executor(), data.xTest(), data.yTest(), bs);
+        Metrics ptqFake = Evaluator.evaluate(ptq.float64Executor(), data.xTest(), data.yTest(), bs);
         Metrics ptqInt8 = JobEvaluation.intMetrics(new IntExecutor(IntModelConverter.convert(ptq)), data, bs);
         Training training = trainingModel(fp32, data, resumeFrom);
         QatModel qat = training.model();
@@ -90,7 +90,6 @@ public final class QatJob {
         byte[] qdq = QdqExporter.toBytes(intModel);
 
         phase(JobPhase.EVALUATING);
-        Metrics qatFake = Evaluator.evaluate(qat.executor(), data.xTest(), data.yTest(), bs);
         IntExecutor int8 = new IntExecutor(intModel);
         JobEvaluation eval = JobEvaluation.of(qat, intModel, int8, qdq, data, bs);
 
@@ -98,7 +97,7 @@ public final class QatJob {
         KernelReport kernels = OrtKernelCheck.check(qdq);
         List<JobReport.LayerError> layers = LayerErrors.of(qat, intModel, int8, data.xTrain(), bs);
         JobReport report = new JobReport(fp32.name(), Records.toMap(spec.quant()), Records.toMap(spec.train()),
-                fp32Metrics, ptqFake, ptqInt8, qatFake, eval.int8(), eval.ort(), eval.agreement(),
+                fp32Metrics, ptqFake, ptqInt8, eval.fakeQuant(), eval.int8(), eval.ort(), eval.agreement(),
                 new JobReport.Sizes(modelBytes.length, qdq.length), layers, kernels.optimizedOps(),
                 kernels.usesIntegerKernels(), trained.epochs(), OrtLatency.measure(modelBytes, qdq, data.xTest(),
                         List.of(1, spec.train().batchSize()), LATENCY_WARMUP_RUNS, LATENCY_TIMED_RUNS));

@@ -6,8 +6,10 @@ import io.qforge.engine.graph.Node;
 import io.qforge.engine.ops.Op;
 import io.qforge.engine.ops.OpFactory;
 import io.qforge.engine.ops.OpRegistry;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -105,6 +107,7 @@ public final class QatModel {
             case QatOpTypes.LSQ_FAKE_QUANT -> new QatLsqOp(quantizerOf(node));
             case QatOpTypes.BN_FOLD_FACTOR -> new BnFoldFactorOp(node);
             case QatOpTypes.BIAS_ROUNDING -> new BiasRoundingOp(node, this);
+            case QatOpTypes.TO_FLOAT64 -> new ToFloat64Op(this, node.attrString(QatOpTypes.ATTR_QUANTIZER, null));
             default -> OpRegistry.create(node);
         };
     }
@@ -124,6 +127,53 @@ public final class QatModel {
             executor = new Executor(graph, opFactory());
         }
         return executor;
+    }
+
+    /**
+     * The simulation for evaluation: the same nodes, parameters (copied now, as float64) and
+     * quantizers, computed in float64; the graph input is quantized in float32 first, as the
+     * integer engine and ONNX Runtime quantize it, then widened to the exact float64 grid values
+     * {@code s (q - z)}. Call it after training (it copies the current parameters). Its outputs are
+     * float64.
+     *
+     * <p>Why: with float32 arithmetic a conv's pre-rounding output lies up to ~5e-4 output steps from
+     * its exact value {@code (acc + q_b) s_in s_w[c] / s_out} (float32 products and sums), so ~1e-5 of
+     * each layer's outputs round to the other neighbour than in the integer engine, which computes that
+     * value exactly; a deep network amplifies each such 1-step flip (resnet18 after PTQ: 43% of the
+     * logits off by at least one step, LayerAgreementProbe). In float64 the error is ~1e-13 steps and
+     * the simulation rounds every output as the integer engine does. The converter quantizes weights
+     * from the same float64 values ({@link io.qforge.engine.convert.IntModelConverter}).
+     */
+    public Executor float64Executor() {
+        String input = graph.inputs().get(0).name();
+        String inputScale = lsqScales.get(input); // the input's learned scale stays float32, as its fake quant
+        Map<String, INDArray> inits = new LinkedHashMap<>();
+        graph.initializers().forEach((k, v) -> inits.put(k, v.dataType().isFPType() && !k.equals(inputScale)
+                ? v.castTo(DataType.DOUBLE) : v));
+        String fq = quantizers.containsKey(input) ? quantizedTensors.get(input) : null;
+        String narrow = (fq == null ? input : fq) + ":float32";
+        List<Node> nodes = new ArrayList<>();
+        String wide = input + ":float64";
+        if (fq == null) { // an unquantized graph input: widened as it comes
+            nodes.add(new Node(wide, QatOpTypes.TO_FLOAT64, List.of(input), List.of(wide), Map.of()));
+        }
+        for (Node n : graph.nodes()) {
+            if (fq != null && n.outputs().contains(fq)) { // the input's fake quant: float32, then widened
+                nodes.add(new Node(n.name(), n.opType(), n.inputs(), List.of(narrow), n.attributes()));
+                nodes.add(new Node(wide, QatOpTypes.TO_FLOAT64, List.of(narrow), List.of(fq),
+                        Map.of(QatOpTypes.ATTR_QUANTIZER, input)));
+            } else if (fq == null && n.inputs().contains(input)) {
+                nodes.add(new Node(n.name(), n.opType(), n.inputs().stream().map(i -> i.equals(input) ? wide : i)
+                        .toList(), n.outputs(), n.attributes()));
+            } else {
+                nodes.add(n);
+            }
+        }
+        Map<String, long[]> shapes = new LinkedHashMap<>(graph.shapes());
+        shapes.put(narrow, graph.shapes().get(input));
+        shapes.put(wide, graph.shapes().get(input));
+        return new Executor(new Graph(graph.name(), graph.inputs(), graph.outputs(), nodes, inits, shapes,
+                graph.opset()), opFactory());
     }
 
     /** Observers of every quantizer on or off. */

@@ -20,6 +20,12 @@ public final class QatOpTypes {
      * {@code [y, gamma, beta, mean, var, convBias?]}; adds {@code rint(b / (s_in s_w)) s_in s_w - b}.
      */
     public static final String BIAS_ROUNDING = "qforge.BiasRounding";
+    /**
+     * Widens a tensor to float64 (only in {@link QatModel#float64Executor()}'s graph): inputs {@code [x]};
+     * with attribute {@link #ATTR_QUANTIZER} (after the graph input's float32 fake quantization) onto
+     * that quantizer's exact float64 grid; gradient cast back to x's type.
+     */
+    public static final String TO_FLOAT64 = "qforge.ToFloat64";
     /** Attribute of the fake-quant nodes: the name of their {@link FakeQuantizer} (the quantized tensor). */
     public static final String ATTR_QUANTIZER = "quantizer";
 
