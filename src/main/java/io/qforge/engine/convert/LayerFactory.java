@@ -4,6 +4,13 @@ import io.qforge.engine.graph.Graph;
 import io.qforge.engine.graph.Node;
 import io.qforge.engine.quant.QatModel;
 import io.qforge.engine.quant.QuantUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Builds the {@link IntLayer} of one non-linear {@link QuantUnit} (see {@link IntModelConverter}). */
 final class LayerFactory {
@@ -21,6 +28,9 @@ final class LayerFactory {
         }
         if (u instanceof QuantUnit.ShapeOnly s) {
             return shapeOnly(s.op());
+        }
+        if (u instanceof QuantUnit.FloatIsland f) {
+            return island(f);
         }
         QuantUnit.Quantized q = (QuantUnit.Quantized) u;
         Node n = q.op();
@@ -40,6 +50,31 @@ final class LayerFactory {
                     + " weight (+bias Add), each with an optional Relu/Clip, Add(+Relu/Clip), Mul, Concat, Sigmoid,"
                     + " AveragePool, GlobalAveragePool, MaxPool, Reshape, Flatten, Identity, Dropout, a final Softmax");
         };
+    }
+
+    /**
+     * A float island: its activation inputs stay integer tensors (dequantized by the step), its
+     * constant inputs are copied as trained (BatchNorm scale, bias and running statistics, ...).
+     */
+    private IntLayer island(QuantUnit.FloatIsland f) {
+        List<String> inputs = new ArrayList<>();
+        Map<String, INDArray> constants = new LinkedHashMap<>();
+        Set<String> produced = new HashSet<>();
+        for (Node n : f.nodes()) {
+            for (String t : n.inputs()) {
+                if (t.isEmpty() || produced.contains(t) || inputs.contains(t) || constants.containsKey(t)) {
+                    continue;
+                }
+                INDArray c = g.initializer(t);
+                if (c != null) {
+                    constants.put(t, c.dup());
+                } else {
+                    inputs.add(t);
+                }
+            }
+            produced.addAll(n.outputs());
+        }
+        return new IntLayer.FloatIsland(f.op().name(), f.nodes(), inputs, f.output(), constants);
     }
 
     private IntLayer shapeOnly(Node n) {

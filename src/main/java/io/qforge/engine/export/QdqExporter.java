@@ -13,6 +13,8 @@ import onnx.Onnx.ModelProto;
  * Gemm:  same with Gemm(transB = 1, beta = 1), W [out, in]
  * MaxPool / Reshape / Flatten: DQ -> op -> Q with the same scale and zero point
  * Add / Mul / Concat / Sigmoid / AveragePool / GlobalAveragePool: DQ of every input -> op -> Q
+ * float island (an op without an integer kernel, e.g. a standalone BatchNormalization):
+ *        DQ of every integer input, float constants -> op [-> Relu|Clip] -> Q (ORT runs it in float)
  * exit: DQ(quantized output) [-> Softmax(axis)] -> graph output (float, dynamic batch)
  * </pre>
  *

@@ -122,6 +122,8 @@ final class QdqGraph {
             op(l, "Reshape", List.of(dq(r.input()), shapeName), out, Map.of());
         } else if (l instanceof IntLayer.Flatten f) {
             op(l, "Flatten", List.of(dq(f.input())), out, Map.of("axis", (long) f.axis()));
+        } else if (l instanceof IntLayer.FloatIsland f) {
+            island(f, out);
         } else {
             throw new IllegalArgumentException("layer '" + l.name() + "': no QDQ export for "
                     + l.getClass().getSimpleName());
@@ -131,6 +133,38 @@ final class QdqGraph {
                 || l instanceof IntLayer.Flatten;
         act.quantize(l.output(), out, clip,
                 valueSubset && m.encoding(l.inputs().get(0)).equals(m.encoding(l.output())));
+    }
+
+    /**
+     * A float island: DequantizeLinear of each integer input, the island's float nodes (its constants
+     * as float initializers, in their opset-13 form as the importer normalized them), and the
+     * QuantizeLinear {@link #layer} adds after {@code out}.
+     */
+    private void island(IntLayer.FloatIsland f, String out) {
+        Map<String, String> renamed = new HashMap<>();
+        for (String in : f.inputs()) {
+            renamed.put(in, dq(in));
+        }
+        f.constants().forEach((name, value) -> {
+            String c = b.uniqueName(name);
+            b.initializer(c, value);
+            constants.put(c, value);
+            shapes.put(c, value.shape());
+            renamed.put(name, c);
+        });
+        for (int k = 0; k < f.nodes().size(); k++) {
+            Node n = f.nodes().get(k);
+            List<String> ins = new ArrayList<>();
+            n.inputs().forEach(t -> ins.add(t.isEmpty() ? "" : renamed.get(t)));
+            String y = n.output(0).equals(f.output()) ? out : b.uniqueName(n.output(0) + "_island");
+            renamed.put(n.output(0), y);
+            String name = k == 0 ? f.name() : b.uniqueName(n.name());
+            Node e = new Node(name, n.opType(), ins, List.of(y), n.attributes());
+            List<long[]> inShapes = new ArrayList<>();
+            ins.forEach(t -> inShapes.add(t.isEmpty() ? null : shape(t)));
+            shapes.put(y, ShapeInference.inferNode(e, inShapes, constants::get).get(0));
+            b.node(e);
+        }
     }
 
     private void conv(IntLayer.Conv c, String out) {

@@ -17,6 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class UnitFinder {
     static final Set<String> SHAPE_ONLY = Set.of("MaxPool", "Flatten", "Reshape", "Identity", "Dropout");
+    /** Ops (other than Conv/Gemm/MatMul units) the integer engine has a kernel for, when every input is an activation. */
+    static final Set<String> INTEGER = Set.of("Add", "Mul", "Concat", "Sigmoid", "AveragePool", "GlobalAveragePool");
 
     private final Graph g;
     private final Map<String, List<Node>> consumers = new HashMap<>();
@@ -78,12 +80,13 @@ final class UnitFinder {
         if (type.equals("Softmax") && graphOutputs.contains(n.output(0))) {
             return new QuantUnit.FloatTail(n);
         }
+        boolean integer = INTEGER.contains(type) && !hasConstantInput(n);
         Node act = null;
-        if (type.equals("Add")) {
+        if (type.equals("Add") || !integer) {
             Node next = soleConsumer(n.output(0));
             act = next != null && isFusableActivation(next) ? next : null;
         }
-        return new QuantUnit.Quantized(n, act);
+        return integer ? new QuantUnit.Quantized(n, act) : new QuantUnit.FloatIsland(n, act);
     }
 
     /** Conv (4-D weight), Gemm, or MatMul with a 2-D weight, the weight a floating initializer. */
@@ -97,6 +100,11 @@ final class UnitFinder {
             case "Gemm", "MatMul" -> w.rank() == 2;
             default -> false;
         };
+    }
+
+    /** True when some input is an initializer (an integer kernel reads quantized activations only). */
+    private boolean hasConstantInput(Node n) {
+        return n.inputs().stream().anyMatch(t -> !t.isEmpty() && g.isInitializer(t));
     }
 
     private boolean isFoldableBatchNorm(Node bn, String convOut) {
