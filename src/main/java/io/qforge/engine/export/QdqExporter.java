@@ -1,6 +1,7 @@
 package io.qforge.engine.export;
 
 import io.qforge.engine.convert.IntModel;
+import java.util.Map;
 import onnx.Onnx.ModelProto;
 
 /**
@@ -56,5 +57,28 @@ public final class QdqExporter {
 
     public static ModelProto toModel(IntModel m, QdqExportOptions options) {
         return new QdqGraph(m, options).build();
+    }
+
+    /**
+     * The exported file and the multiply-accumulates per sample of its Conv/Gemm/MatMul ops
+     * ({@link MacCounts}): keyed by the INT8 weight initializer of each Conv/Gemm layer, and by
+     * {@link MacCounts#ISLAND_PREFIX} + node name for one inside a float island.
+     */
+    public record Exported(byte[] bytes, Map<String, Long> macs) {
+        public Exported {
+            macs = Map.copyOf(macs);
+        }
+    }
+
+    /** {@link #toBytes(IntModel)} with the MAC counts of the same export. */
+    public static Exported export(IntModel m) {
+        return export(m, QdqExportOptions.DEFAULT);
+    }
+
+    /** {@link #toBytes(IntModel, QdqExportOptions)} with the MAC counts of the same export. */
+    public static Exported export(IntModel m, QdqExportOptions options) {
+        QdqGraph g = new QdqGraph(m, options);
+        byte[] bytes = g.build().toByteArray();
+        return new Exported(bytes, g.macs());
     }
 }

@@ -31,6 +31,7 @@ final class QdqGraph {
     private final ActivationQdq act;
     private final Map<String, long[]> shapes = new HashMap<>();
     private final Map<String, INDArray> constants = new HashMap<>();
+    private final Map<String, Long> macs = new LinkedHashMap<>();
 
     QdqGraph(IntModel m, QdqExportOptions options) {
         this.m = m;
@@ -38,6 +39,15 @@ final class QdqGraph {
         this.b = new OnnxModelBuilder(m.name()).options(options.model());
         this.names = ExportNames.of(m);
         this.act = new ActivationQdq(b, m, options.clamp(), options.activations());
+    }
+
+    /**
+     * Multiply-accumulates per sample of every Conv/Gemm/MatMul, after {@link #build}: keyed by the
+     * INT8 weight initializer of a Conv/Gemm layer, and by {@link MacCounts#ISLAND_PREFIX} + node
+     * name for one inside a float island.
+     */
+    Map<String, Long> macs() {
+        return macs;
     }
 
     ModelProto build() {
@@ -164,6 +174,13 @@ final class QdqGraph {
             ins.forEach(t -> inShapes.add(t.isEmpty() ? null : shape(t)));
             shapes.put(y, ShapeInference.inferNode(e, inShapes, constants::get).get(0));
             b.node(e);
+            if (MacCounts.LINEAR.contains(n.opType())) {
+                long[] w = shape(ins.get(1)).clone();
+                if (n.opType().equals("Gemm") && n.attrInt("transB", 0) == 0) { // B [K, N] -> [N, K]
+                    w = new long[] {w[1], w[0]};
+                }
+                macs.put(MacCounts.ISLAND_PREFIX + name, MacCounts.of(n.opType(), shape(y), w));
+            }
         }
     }
 
@@ -177,11 +194,13 @@ final class QdqGraph {
         put(attrs, "pads", c.pads());
         put(attrs, "dilations", c.dilations());
         attrs.put("group", (long) c.group());
-        List<String> ins = new ArrayList<>(List.of(x, weight(c, w)));
+        String wName = weight(c, w);
+        List<String> ins = new ArrayList<>(List.of(x, wName));
         if (c.bias() != null) {
             ins.add(bias(c, c.bias(), oc, c.weightParams()));
         }
         op(c, "Conv", ins, out, attrs);
+        macs.put(names.weight(c), MacCounts.of("Conv", shape(out), w.shape()));
     }
 
     private void gemm(IntLayer.Gemm g, String out) {
@@ -192,6 +211,7 @@ final class QdqGraph {
             ins.add(bias(g, g.bias(), w.size(0), g.weightParams()));
         }
         op(g, "Gemm", ins, out, Map.of("transB", 1L, "beta", 1.0));
+        macs.put(names.weight(g), MacCounts.of("Gemm", shape(out), w.shape()));
     }
 
     /** The INT8 weight initializer and its DequantizeLinear (per channel on axis 0, or per tensor). */

@@ -142,5 +142,7 @@ class FloatIslandTest {
         assertThat(r.agreement().simulationVsInt8Top1()).isEqualTo(1.0);
         assertThat(r.agreement().int8VsOrtTop1()).isEqualTo(1.0);
         assertThat(r.ortUsesIntegerKernels()).as("ORT kernels %s", r.ortKernels()).isTrue();
+        assertThat(r.floatIslands()).containsExactly(new JobReport.FloatIsland("norm", "BatchNormalization"));
+        assertThat(r.integerMacShare()).as("every Conv/Gemm around the island is integer").isEqualTo(1.0);
     }
 }
