@@ -4,7 +4,9 @@ import io.qforge.engine.convert.IntLayer;
 import io.qforge.engine.convert.IntModel;
 import io.qforge.engine.graph.ElementType;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.ops.OpTable;
+import io.qforge.engine.ops.QuantRole;
+import io.qforge.engine.ops.ShapeInference;
 import io.qforge.engine.graph.ValueInfo;
 import io.qforge.engine.onnx.OnnxModelBuilder;
 import io.qforge.engine.quant.QuantParams;
@@ -140,7 +142,8 @@ final class QdqGraph {
         }
         shapes.put(l.output(), shape(out));
         boolean valueSubset = l instanceof IntLayer.MaxPool || l instanceof IntLayer.Reshape
-                || l instanceof IntLayer.Flatten;
+                || l instanceof IntLayer.Flatten || l instanceof IntLayer.FloatIsland f
+                && OpTable.role(f.opType()) == QuantRole.SHARES_INPUT_ENCODING;
         act.quantize(l.output(), out, clip,
                 valueSubset && m.encoding(l.inputs().get(0)).equals(m.encoding(l.output())));
     }

@@ -2,7 +2,7 @@ package io.qforge.engine.onnx;
 
 import io.qforge.engine.graph.ConvGeometry;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.graph.ShapeRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -141,7 +141,7 @@ final class OpNormalizer {
             s.problems.add(where + ": auto_pad '" + autoPad + "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER");
             return false;
         }
-        long[] pads = ShapeInference.pads(n, where, spatial, kernel, strides, dil);
+        long[] pads = ShapeRules.pads(n, where, spatial, kernel, strides, dil);
         a.remove("auto_pad");
         a.put("kernel_shape", kernel);
         a.put("strides", strides);

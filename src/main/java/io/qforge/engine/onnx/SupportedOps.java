@@ -1,14 +1,13 @@
 package io.qforge.engine.onnx;
 
+import io.qforge.engine.ops.OpTable;
 import java.util.Set;
 
-/** The ONNX op types qforge keeps as graph nodes (the ops package implements each). */
+/** The ONNX op types qforge accepts: kept as graph nodes ({@link OpTable}), rewritten, or folded at import. */
 public final class SupportedOps {
 
-    /** Op types that may remain in an imported graph. */
-    public static final Set<String> RUNTIME = Set.of("Conv", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip",
-            "Sigmoid", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape",
-            "Identity", "Dropout", "Softmax", "Concat");
+    /** Op types that may remain in an imported graph: the {@link OpTable}'s. */
+    public static final Set<String> RUNTIME = OpTable.types();
 
     /**
      * Op types rewritten at import into {@link #RUNTIME} ones; they never appear in an imported

@@ -15,6 +15,7 @@ import io.qforge.engine.data.Dataset;
 import io.qforge.engine.export.OrtRunner;
 import io.qforge.engine.export.QdqExporter;
 import io.qforge.engine.graph.Graph;
+import io.qforge.engine.graph.Node;
 import io.qforge.engine.int8.IntExecutor;
 import io.qforge.engine.job.JobListener;
 import io.qforge.engine.job.JobReport;
@@ -132,6 +133,29 @@ class FloatIslandTest {
                 assertThat(off).as("island %s: ORT values more than one step from the engine", island.name()).isZero();
             }
         }
+    }
+
+    /**
+     * A value-moving op without an integer layer of its own runs as an island with its input's
+     * encoding on both sides: that is an exact integer selection (here MaxPool, compared with the
+     * integer MaxPool kernel).
+     */
+    @Test
+    void aValueMovingOpAsAnIslandWithOneEncodingIsAnExactIntegerSelection() {
+        QuantParams p = QuantPrimitives.chooseAsymmetric(-1.5, 2.5, 8);
+        long[] shape = {-1, 2, 6, 6};
+        Node pool = new Node("mp", "MaxPool", List.of("x"), List.of("y"),
+                Map.of("kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2}, "pads", new long[4],
+                        "dilations", new long[] {1, 1}));
+        IntModel island = new IntModel("island", "x", shape,
+                List.of(new IntLayer.FloatIsland("mp", List.of(pool), List.of("x"), "y", Map.of())),
+                Map.of("x", p, "y", p), "y", "y", -1);
+        IntModel kernel = new IntModel("kernel", "x", shape, List.of(new IntLayer.MaxPool("mp", "x", "y",
+                new long[] {2, 2}, new long[] {2, 2}, new long[4], new long[] {1, 1})), Map.of("x", p, "y", p), "y", "y", -1);
+        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 16, 2, 6, 6).muli(5).subi(2.5);
+        INDArray a = new IntExecutor(island).quantizedOutput(x);
+        assertThat(a.equals(new IntExecutor(kernel).quantizedOutput(x))).isTrue();
+        assertThat(a.castTo(DataType.INT).data().asInt()).contains(p.qmin(), p.qmax()); // saturated values too
     }
 
     @Test
