@@ -1,5 +1,13 @@
 package io.qforge.engine.graph;
 
+import io.qforge.engine.ops.GatherOp;
+import io.qforge.engine.ops.PadOp;
+import io.qforge.engine.ops.ReduceOp;
+import io.qforge.engine.ops.SliceOp;
+import io.qforge.engine.ops.SplitOp;
+import io.qforge.engine.ops.SqueezeOp;
+import io.qforge.engine.ops.TransposeOp;
+import io.qforge.engine.ops.UnsqueezeOp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,7 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * GlobalAveragePool, GlobalMaxPool, Gemm (transA/transB), MatMul (N-D broadcast), Add, Sub, Mul,
  * Div (broadcast), Flatten, Reshape (0 = copy, -1 = infer, constant shape), Concat,
  * BatchNormalization and the shape-preserving Relu, Sigmoid, Tanh, Clip, Softmax, Identity,
- * Dropout.
+ * Dropout, HardSigmoid, HardSwish, Neg. The shape rules of Transpose, Squeeze, Unsqueeze, Split,
+ * Slice, Gather, ReduceMean/ReduceSum and Pad live next to their kernels in the ops package.
  */
 public final class ShapeInference {
 
@@ -74,7 +83,8 @@ public final class ShapeInference {
         String where = n.opType() + " '" + n.name() + "'";
         long[] x = in.isEmpty() ? null : in.get(0);
         return switch (n.opType()) {
-            case "Relu", "Sigmoid", "Tanh", "Clip", "Softmax", "Identity", "Dropout", "LeakyRelu" -> List.of(x.clone());
+            case "Relu", "Sigmoid", "Tanh", "Clip", "Softmax", "Identity", "Dropout", "LeakyRelu", "HardSigmoid",
+                 "HardSwish", "Neg" -> List.of(x.clone());
             case "Add", "Sub", "Mul", "Div" -> List.of(Broadcast.shape(x, in.get(1), where));
             case "BatchNormalization" -> List.of(batchNorm(where, in));
             case "Conv" -> List.of(conv(n, where, in));
@@ -85,6 +95,14 @@ public final class ShapeInference {
             case "Flatten" -> List.of(flatten(n, where, x));
             case "Reshape" -> List.of(reshape(n, where, x, constants.apply(n.input(1))));
             case "Concat" -> List.of(concat(n, where, in));
+            case "Transpose" -> TransposeOp.shapes(n, in, constants);
+            case "Squeeze" -> SqueezeOp.shapes(n, in, constants);
+            case "Unsqueeze" -> UnsqueezeOp.shapes(n, in, constants);
+            case "Split" -> SplitOp.shapes(n, in, constants);
+            case "Slice" -> SliceOp.shapes(n, in, constants);
+            case "Gather" -> GatherOp.shapes(n, in, constants);
+            case "ReduceMean", "ReduceSum" -> ReduceOp.shapes(n, in, constants);
+            case "Pad" -> PadOp.shapes(n, in, constants);
             default -> throw new ShapeInferenceException(where + ": no shape inference for op type " + n.opType());
         };
     }

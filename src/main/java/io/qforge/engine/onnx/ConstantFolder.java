@@ -22,8 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class ConstantFolder {
 
     /** Op types evaluated at import time and never kept as graph nodes. */
-    static final Set<String> FOLD_ONLY = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice",
-            "Cast", "Sub", "Div");
+    static final Set<String> FOLD_ONLY = Set.of("Constant", "Shape", "Cast");
     /** Op types folded when their inputs are constant, otherwise kept as nodes. */
     static final Set<String> FOLDABLE = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice",
             "Cast", "Sub", "Div", "Add", "Mul", "Concat", "Reshape", "Flatten", "Identity", "Dropout");

@@ -33,6 +33,20 @@ public final class OpRegistry {
         m.put("Dropout", DropoutOp::new);
         m.put("Softmax", SoftmaxOp::new);
         m.put("Concat", ConcatOp::new);
+        m.put("Sub", SubOp::new);
+        m.put("Div", DivOp::new);
+        m.put("Neg", n -> new NegOp());
+        m.put("HardSigmoid", HardSigmoidOp::new);
+        m.put("HardSwish", n -> new HardSwishOp());
+        m.put("Transpose", TransposeOp::new);
+        m.put("Squeeze", SqueezeOp::new);
+        m.put("Unsqueeze", UnsqueezeOp::new);
+        m.put("Split", SplitOp::new);
+        m.put("Slice", SliceOp::new);
+        m.put("Gather", GatherOp::new);
+        m.put("ReduceMean", ReduceOp::new);
+        m.put("ReduceSum", ReduceOp::new);
+        m.put("Pad", PadOp::new);
         FACTORIES = Collections.unmodifiableMap(m);
     }
 
