@@ -414,9 +414,9 @@ final class GraphImport {
     }
 
     /**
-     * Opset 11-12 Softmax normalizes over the input flattened to 2-D at {@code axis}; for an axis
-     * other than the last that is Flatten(axis) -> Softmax(axis 1) -> Reshape back. Axis 0 would
-     * mix the samples of a batch and is refused.
+     * Opset 11-12 Softmax normalizes over the input flattened to 2-D at {@code axis}, i.e. jointly
+     * over the dimensions {@code axis..r-1}: Reshape to {@code [N, d1..d(axis-1), -1]} -> Softmax
+     * over the last axis -> Reshape back. Axis 0 would mix the samples of a batch and is refused.
      */
     private void coercedSoftmax(Node n, NodeProto np) {
         long[] x = s.shapes.get(n.input(0));
@@ -428,17 +428,23 @@ final class GraphImport {
             poison(np);
             return;
         }
-        String flat = s.freshName(n.output(0) + "/qforge_flatten");
-        String soft = s.freshName(n.output(0) + "/qforge_softmax");
-        String shape = s.freshName(n.name() + "_shape");
-        long[] target = x.clone();
-        if (target[0] < 0) {
-            target[0] = 0;
+        long[] flatShape = new long[(int) a + 1];
+        System.arraycopy(x, 0, flatShape, 0, (int) a);
+        flatShape[(int) a] = -1;
+        long[] backShape = x.clone();
+        if (x[0] < 0) {
+            flatShape[0] = 0;
+            backShape[0] = 0;
         }
-        s.addInitializer(shape, org.nd4j.linalg.factory.Nd4j.createFromArray(target));
-        infer(new Node(n.name() + "/qforge_flatten", "Flatten", List.of(n.input(0)), List.of(flat), Map.of("axis", a)), np);
-        infer(new Node(n.name(), "Softmax", List.of(flat), List.of(soft), Map.of("axis", 1L)), np);
-        infer(new Node(n.name() + "/qforge_reshape", "Reshape", List.of(soft, shape), List.of(n.output(0)), Map.of()), np);
+        String flat = s.freshName(n.output(0) + "/qforge_coerced");
+        String soft = s.freshName(n.output(0) + "/qforge_softmax");
+        String flatName = s.freshName(n.name() + "_coerced_shape");
+        String backName = s.freshName(n.name() + "_shape");
+        s.addInitializer(flatName, org.nd4j.linalg.factory.Nd4j.createFromArray(flatShape));
+        s.addInitializer(backName, org.nd4j.linalg.factory.Nd4j.createFromArray(backShape));
+        infer(new Node(n.name() + "/qforge_coerce", "Reshape", List.of(n.input(0), flatName), List.of(flat), Map.of()), np);
+        infer(new Node(n.name(), "Softmax", List.of(flat), List.of(soft), Map.of("axis", a)), np);
+        infer(new Node(n.name() + "/qforge_reshape", "Reshape", List.of(soft, backName), List.of(n.output(0)), Map.of()), np);
     }
 
     private long[] constantLongs(String name) {
