@@ -63,6 +63,13 @@ final class LayerFactory {
      * constant inputs are copied as trained (BatchNorm scale, bias and running statistics, ...).
      */
     private IntLayer island(QuantUnit.FloatIsland f) {
+        Node op = f.op();
+        for (int k = 1; k < op.outputs().size(); k++) {
+            if (!op.output(k).isEmpty() && usedAnywhere(op.output(k))) {
+                throw new ConversionException("node '" + op.name() + "' (" + op.opType() + "): its output "
+                        + k + " '" + op.output(k) + "' is used; an integer layer has one output (not converted yet)");
+            }
+        }
         List<String> inputs = new ArrayList<>();
         Map<String, INDArray> constants = new LinkedHashMap<>();
         Set<String> produced = new HashSet<>();

@@ -38,9 +38,22 @@ final class QdqGraph {
     QdqGraph(IntModel m, QdqExportOptions options) {
         this.m = m;
         this.options = options;
-        this.b = new OnnxModelBuilder(m.name()).options(options.model());
+        this.b = new OnnxModelBuilder(m.name()).options(options.model()).opset(opset(m));
         this.names = ExportNames.of(m);
         this.act = new ActivationQdq(b, m, options.clamp(), options.activations());
+    }
+
+    /** Opset 13, or the first opset of an op a float island writes when that is later (HardSwish: 14). */
+    static long opset(IntModel m) {
+        long opset = OnnxModelBuilder.DEFAULT_OPSET;
+        for (IntLayer l : m.layers()) {
+            if (l instanceof IntLayer.FloatIsland f) {
+                for (Node n : f.nodes()) {
+                    opset = Math.max(opset, OpTable.get(n.opType()).since());
+                }
+            }
+        }
+        return opset;
     }
 
     /**

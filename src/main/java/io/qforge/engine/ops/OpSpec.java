@@ -13,8 +13,10 @@ import io.qforge.engine.graph.Node;
  * @param shape   the output shapes
  * @param role    how it is quantized
  * @param policy  one line for the policy: what the integer engine and ONNX Runtime do with it, and why
+ * @param since   the first ONNX opset with this op in the form the factory reads (an export that
+ *                writes it, e.g. a float island's HardSwish, declares at least this opset)
  */
-public record OpSpec(String type, OpFactory factory, ShapeRule shape, QuantRole role, String policy) {
+public record OpSpec(String type, OpFactory factory, ShapeRule shape, QuantRole role, String policy, int since) {
 
     public Op create(Node n) {
         return factory.create(n);

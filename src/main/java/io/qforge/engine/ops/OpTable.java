@@ -61,6 +61,19 @@ public final class OpTable {
                 "the integers themselves");
         add("Dropout", DropoutOp::new, one(ShapeRules::same), SHARES_INPUT_ENCODING,
                 "the identity at inference (the mask output may not be used)");
+        add("Transpose", TransposeOp::new, TransposeOp::shapes, SHARES_INPUT_ENCODING,
+                "a permutation of the integers; ORT drops the Q/DQ around it");
+        add("Squeeze", SqueezeOp::new, SqueezeOp::shapes, SHARES_INPUT_ENCODING,
+                "a reshape of the integers (constant axes)");
+        add("Unsqueeze", UnsqueezeOp::new, UnsqueezeOp::shapes, SHARES_INPUT_ENCODING,
+                "a reshape of the integers (constant axes)");
+        add("Slice", SliceOp::new, SliceOp::shapes, SHARES_INPUT_ENCODING,
+                "a selection of the integers (constant starts, ends, axes, steps)");
+        add("Gather", GatherOp::new, GatherOp::shapes, SHARES_INPUT_ENCODING,
+                "a selection of the integers (constant indices)");
+        add("Split", SplitOp::new, SplitOp::shapes, SHARES_INPUT_ENCODING,
+                "a selection of the integers; with several outputs not converted yet (an integer layer has one"
+                        + " output): the model imports and trains, conversion refuses it naming the node");
         // float islands and the float tail
         add("Relu", n -> new ReluOp(), one(ShapeRules::same), FLOAT_ISLAND,
                 "a clamp fused into the Conv/Gemm/Add/island before it (the output encoding starts at 0);"
@@ -70,6 +83,21 @@ public final class OpTable {
         add("BatchNormalization", BatchNormOp::new, one(ShapeRules::batchNorm), FLOAT_ISLAND,
                 "folded into the Conv before it; standalone (after a Concat: densenet's pre-activation) a float"
                         + " island: a per-channel affine map between encodings has no integer kernel in ONNX Runtime");
+        add("Sub", SubOp::new, one(ShapeRules::broadcast), FLOAT_ISLAND,
+                "a float island (no integer layer; ORT has no QLinear kernel for it)");
+        add("Div", DivOp::new, one(ShapeRules::broadcast), FLOAT_ISLAND,
+                "a float island (a quotient has no integer kernel in ORT)");
+        add("Neg", n -> new NegOp(), one(ShapeRules::same), FLOAT_ISLAND, "a float island");
+        add("HardSigmoid", HardSigmoidOp::new, one(ShapeRules::same), FLOAT_ISLAND,
+                "a float island (ORT runs it in float between DQ and Q); a 256-entry table could make it integer");
+        add("HardSwish", n -> new HardSwishOp(), one(ShapeRules::same), FLOAT_ISLAND,
+                "a float island (ORT runs it in float between DQ and Q); a 256-entry table could make it integer", 14);
+        add("ReduceMean", ReduceOp::new, ReduceOp::shapes, FLOAT_ISLAND,
+                "a float island (the mean over the spatial axes imports as GlobalAveragePool, an integer kernel)");
+        add("ReduceSum", ReduceOp::new, ReduceOp::shapes, FLOAT_ISLAND, "a float island");
+        add("Pad", PadOp::new, PadOp::shapes, FLOAT_ISLAND,
+                "a float island: a constant pad value need not lie on the encoding's grid (a zero Pad before a"
+                        + " Conv or an AveragePool is folded into its pads at import)");
         add("Softmax", SoftmaxOp::new, one(ShapeRules::same), FLOAT_TAIL,
                 "float after the last quantized tensor when it produces the graph output (no integer kernel"
                         + " keeps probabilities exact); elsewhere a float island");
@@ -79,7 +107,12 @@ public final class OpTable {
     }
 
     private static void add(String type, OpFactory factory, ShapeRule shape, QuantRole role, String policy) {
-        if (OPS.put(type, new OpSpec(type, factory, shape, role, policy)) != null) {
+        add(type, factory, shape, role, policy, 1);
+    }
+
+    private static void add(String type, OpFactory factory, ShapeRule shape, QuantRole role, String policy,
+                            int since) {
+        if (OPS.put(type, new OpSpec(type, factory, shape, role, policy, since)) != null) {
             throw new IllegalStateException("op type " + type + " is registered twice");
         }
     }
