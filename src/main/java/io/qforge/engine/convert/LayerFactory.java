@@ -30,7 +30,9 @@ final class LayerFactory {
             case "Mul" -> new IntLayer.Mul(n.name(), n.input(0), n.input(1), out);
             case "Concat" -> new IntLayer.Concat(n.name(), n.inputs(), out, axis(n, n.attrInt("axis", 0)));
             case "Sigmoid" -> new IntLayer.Sigmoid(n.name(), n.input(0), out);
-            case "AveragePool" -> new IntLayer.AveragePool(n.name(), n.input(0), out, n.attrInts("kernel_shape", null),
+            case "AveragePool" -> n.attrInt("ceil_mode", 0) != 0
+                    ? unsupported(n, "ceil_mode=1")
+                    : new IntLayer.AveragePool(n.name(), n.input(0), out, n.attrInts("kernel_shape", null),
                     n.attrInts("strides", new long[] {1, 1}), n.attrInts("pads", new long[4]),
                     n.attrInt("count_include_pad", 0) != 0);
             case "GlobalAveragePool" -> new IntLayer.AveragePool(n.name(), n.input(0), out, null, new long[] {1, 1},
@@ -40,6 +42,10 @@ final class LayerFactory {
                     + " weight (+bias Add), each with an optional Relu/Clip, Add(+Relu/Clip), Mul, Concat, Sigmoid,"
                     + " AveragePool, GlobalAveragePool, MaxPool, Reshape, Flatten, Identity, Dropout, a final Softmax");
         };
+    }
+
+    private static IntLayer unsupported(Node n, String what) {
+        throw new ConversionException("node '" + n.name() + "' (" + n.opType() + "): " + what + " is not supported");
     }
 
     private IntLayer shapeOnly(Node n) {
