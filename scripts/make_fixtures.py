@@ -518,6 +518,15 @@ def write_readme(manifest, datasets):
         "- resnet_add uses `AvgPool2d(2, count_include_pad=False)` (same math at zero padding) so torch emits no "
         "no-op Pad node.",
         "",
+        "## Op-family models (`cnn_ops/`, `--cnn-ops`)",
+        "",
+        "One small model per op family of torchvision's CNNs, random weights (seed 0), input [-1, 1, 8, 8], 10 "
+        "classes, exported at opsets 13 and 17 with torch's defaults (BN folded, constant folding) as a user would: "
+        "`mbv3_block` (Hardswish/Hardsigmoid squeeze-excitation), `shuffle_block` (Split/Transpose channel shuffle, "
+        "Slice, Gather, Sub/Div/Neg, ReduceSum/ReduceMean, Squeeze/Unsqueeze, Softmax over channels), "
+        "`googlenet_pools` (MaxPool ceil_mode, counted AvgPool padding as Pad + AveragePool), `pad_block` (Pad "
+        "reflect/edge/constant). `cnn_ops/manifest.json` lists each file's ops, size and sha256.",
+        "",
     ]
     with open(os.path.join(OUT, "README.md"), "w") as f:
         f.write("\n".join(lines))

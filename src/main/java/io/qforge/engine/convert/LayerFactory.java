@@ -48,7 +48,9 @@ final class LayerFactory {
             case "Mul" -> new IntLayer.Mul(n.name(), n.input(0), n.input(1), out);
             case "Concat" -> new IntLayer.Concat(n.name(), n.inputs(), out, axis(n, n.attrInt("axis", 0)));
             case "Sigmoid" -> new IntLayer.Sigmoid(n.name(), n.input(0), out);
-            case "AveragePool" -> new IntLayer.AveragePool(n.name(), n.input(0), out, n.attrInts("kernel_shape", null),
+            case "AveragePool" -> n.attrInt("ceil_mode", 0) != 0 // partial last window: the op itself, in float
+                    ? island(new QuantUnit.FloatIsland(n, q.activation()))
+                    : new IntLayer.AveragePool(n.name(), n.input(0), out, n.attrInts("kernel_shape", null),
                     n.attrInts("strides", new long[] {1, 1}), n.attrInts("pads", new long[4]),
                     n.attrInt("count_include_pad", 0) != 0);
             case "GlobalAveragePool" -> new IntLayer.AveragePool(n.name(), n.input(0), out, null, new long[] {1, 1},

@@ -23,7 +23,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * One small PyTorch export per op family of torchvision's CNNs (fixtures/cnn_ops, made by
  * {@code scripts/make_fixtures.py --cnn-ops}), opsets 13 and 17: each imports with its ops kept,
- * the engine's FP32 forward matches ONNX Runtime on the original file (max |diff| <= 1e-4), and
+ * the engine's FP32 forward matches ONNX Runtime on the original file (max |diff| <= 1e-4), the
+ * graph exported back to opset-13 ONNX runs the same in ONNX Runtime, and
  * FP32 training steps on a batch of digits keep every gradient finite and lower the loss.
  */
 class CnnOpFixturesTest {
@@ -59,6 +60,14 @@ class CnnOpFixturesTest {
         double diff = EngineParity.maxAbsDiff(bytes, !file.startsWith("pad_block"), file.hashCode(), 16, 1, 8, 8);
         System.out.printf("FIXTURE %-30s FP32 max |engine - ORT| %.2e%n", file, diff);
         assertThat(diff).isLessThanOrEqualTo(1e-4);
+
+        // the imported graph written back as opset-13 ONNX (HardSwish as HardSigmoid + Mul) runs the same in ORT
+        long[] xs = {5, 1, 8, 8};
+        float[] x5 = Ort.random(7, xs);
+        boolean optimized = !file.startsWith("pad_block");
+        double exported = Ort.maxAbsDiff(Ort.run(bytes, x5, xs, optimized).values(),
+                Ort.run(OnnxExporter.toBytes(g), x5, xs, optimized).values());
+        assertThat(exported).as("%s: FP32 export round trip", file).isLessThanOrEqualTo(1e-5);
 
         Dataset d = Fixtures.dataset("digits");
         INDArray x = d.xTrain().get(NDArrayIndex.interval(0, 64)).dup('c');

@@ -81,6 +81,26 @@ class FloatIslandTest {
                 .output("y", -1, 10).bytes();
     }
 
+    /** googlenet/inception pooling: AveragePool with ceil_mode=1 (a partial last window) has no integer kernel here. */
+    @Test
+    void anAveragePoolWithCeilModeIsAFloatIslandAndTheJobAgrees() {
+        byte[] model = OnnxModels.opset(13).input("x", -1, 1, 8, 8)
+                .weight("c1.w", 4, 1, 3, 3).weight("c1.b", 4).weight("fc.w", 10, 64).weight("fc.b", 10)
+                .node("Conv", "c1", "a", in("x", "c1.w", "c1.b"), ints("pads", 1, 1, 1, 1))
+                .node("Relu", "r1", "ar", in("a"))
+                .node("AveragePool", "pool", "p", in("ar"), ints("kernel_shape", 3, 3), ints("strides", 2, 2),
+                        i("ceil_mode", 1))
+                .node("Flatten", "flat", "fl", in("p"), i("axis", 1))
+                .node("Gemm", "fc", "y", in("fl", "fc.w", "fc.b"), i("transB", 1))
+                .output("y", -1, 10).bytes();
+        var spec = new QatJobSpec(QuantConfig.defaults(), TrainConfig.defaults().withEpochs(0).withBatchSize(32), 64);
+        JobReport r = QatJob.run(model, Fixtures.dataset("digits"), spec, JobListener.NONE, () -> false, null).report();
+        assertThat(r.floatIslands()).containsExactly(new JobReport.FloatIsland("pool", "AveragePool"));
+        assertThat(r.agreement().simulationVsInt8Top1()).isEqualTo(1.0);
+        assertThat(r.agreement().int8VsOrtTop1()).isGreaterThanOrEqualTo(0.99);
+        assertThat(r.integerMacShare()).isEqualTo(1.0);
+    }
+
     @Test
     void aStandaloneBatchNormIsAFloatIslandBetweenIntegerConvs() {
         Graph g = OnnxImporter.load(densenetLike());
