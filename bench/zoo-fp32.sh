@@ -14,7 +14,7 @@ if ! /usr/bin/python3 -c 'import torchvision' 2>/dev/null; then
 fi
 OUT=target/zoo; mkdir -p "$OUT"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OMP_WAIT_POLICY=PASSIVE ORT_DISABLE_TELEMETRY=1
-[ -f "$OUT/cp.txt" ] || ./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test
+./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test
 /usr/bin/python3 bench/zoo_export.py "$OUT" "$OPSET" "$SIZE" $MODELS > "$OUT/export-fp32-$OPSET-$SIZE.jsonl" 2>/dev/null
 RES="$OUT/fp32-$OPSET-$SIZE.jsonl"; : > "$RES"
 while read -r row; do

@@ -15,9 +15,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * attributes in their opset-13 meaning:
  * <ul>
  * <li>Conv / MaxPool / AveragePool: explicit kernel_shape, strides, dilations, pads (auto_pad
- *     SAME_UPPER/SAME_LOWER/VALID turned into pads from the static input shape); ceil_mode=1
- *     accepted only when it gives the same output size as ceil_mode=0 (then stored as 0);
- *     AveragePool count_include_pad explicit. 2-D (4-D input) only.</li>
+ *     SAME_UPPER/SAME_LOWER/VALID turned into pads from the static input shape); ceil_mode kept
+ *     as 1 only where it changes the output size (else stored as 0); AveragePool
+ *     count_include_pad explicit. 2-D (4-D input) only.</li>
+ * <li>Squeeze, Unsqueeze, ReduceSum: axes as input 1 (an opset 11-12 attribute becomes an INT64
+ *     initializer); Squeeze without axes gets its static size-1 axes. Split: sizes as input 1.
+ *     Slice, Gather, Pad: every input after the first must be constant and becomes an
+ *     initializer; Pad modes constant, reflect, edge with non-negative pads.</li>
  * <li>Gemm: explicit alpha, beta, transA, transB. Flatten, Concat, Softmax: explicit
  *     non-negative axis. Softmax from opset &lt; 13 (2-D coercion at {@code axis}) is accepted
  *     when {@code axis} is the last axis, where both definitions agree.</li>
