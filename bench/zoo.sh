@@ -3,8 +3,8 @@
 # (random weights, 10 classes, 3xSIZExSIZE, the given opset) with Debian's PyTorch, then runs one
 # whole QatJob per model with io.qforge.bench.JobProbe (PTQ, EPOCHS QAT epochs over 512 random
 # images, convert, export, ORT) and prints one row per model: imported or the refusal, agreement
-# simulation vs integer engine vs ORT, QAT images/s, peak and idle RSS, seconds per phase.
-# Not yet: PyTorch's images/s and RSS beside qforge's, FP32 ORT parity, integer MAC share.
+# simulation vs integer engine vs ORT, integer MAC share in ORT, float islands, QAT images/s, peak and idle RSS, seconds per phase.
+# Not yet: PyTorch's images/s and RSS beside qforge's, FP32 ORT parity.
 # Usage: bench/zoo.sh [opset=13] [size=64] [epochs=0] [models...]   (TIMEOUT=900 s per model)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,13 +38,14 @@ while read -r row; do
 done < "$OUT/export-$OPSET.jsonl"
 /usr/bin/python3 - "$OUT/results-$OPSET.jsonl" <<'PY'
 import json, sys
-print("| model | result | sim vs int8 top-1 | int8 vs ORT top-1 | QAT img/s | peak RSS MB | idle RSS MB | s per phase |")
-print("|---|---|---|---|---|---|---|---|")
+print("| model | result | sim vs int8 top-1 | int8 vs ORT top-1 | integer MAC share | float islands | QAT img/s | peak RSS MB | idle RSS MB | s per phase |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for l in open(sys.argv[1]):
     r = json.loads(l)
     if "error" in r:
-        print(f"| {r['model']} | {r['error'][:160]} | | | | | | |"); continue
+        print(f"| {r['model']} | {r['error'][:160]} | | | | | | | | |"); continue
     phases = " ".join(f"{k[:5]} {v['s']:.0f}" for k, v in r["phases"].items())
-    print(f"| {r['model']} | ok | {r['simVsInt8']:.4f} | {r['int8VsOrt']:.4f} | {r['qatImagesPerSecond']:.0f} | "
+    share = "" if r.get("integerMacShare") is None else f"{r['integerMacShare']:.4f}"
+    print(f"| {r['model']} | ok | {r['simVsInt8']:.4f} | {r['int8VsOrt']:.4f} | {share} | {r.get('floatIslandOps') or 0} | {r['qatImagesPerSecond']:.0f} | "
           f"{r['peakRssMb']} | {r['idleRssMb']} | {phases} |")
 PY

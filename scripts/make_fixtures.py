@@ -14,6 +14,9 @@ Writes into src/test/resources/fixtures/:
   ops_zoo.onnx                           Concat, Sigmoid*Mul, MatMul, Dropout, Softmax output 'probs'
   expected_outputs.npz                   torch outputs on the first 16 test samples, per model
   fixtures.json                          manifest that Java tests read expectations from
+  cnn_ops/*.onnx, cnn_ops/manifest.json  one small model per op family of torchvision's CNNs (random
+                                         weights, 1x8x8 input, 10 classes), opsets 13 and 17; see
+                                         make_cnn_op_fixtures(). `--cnn-ops` writes only these.
 
 Keeping BatchNormalization: torch 1.13 folds BN into the preceding Conv when exporting with
 training=TrainingMode.EVAL (the default) via its "eval peephole" pass. Exporting with
@@ -169,6 +172,142 @@ class OpsZoo(nn.Module):
         return torch.softmax(self.logits(x), dim=1)                      # Softmax
 
 
+# ----------------------------------------------------------------------------- op-family models (issue 8)
+
+class MobileNetV3Block(nn.Module):
+    """mobilenet_v3: Conv-BN-Hardswish, depthwise Conv-BN-Hardswish, squeeze-excitation with Hardsigmoid,
+    pointwise Conv-BN, residual, Hardswish head. Opset 13 writes Hardswish as HardSigmoid + Mul, 17 as HardSwish."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.Hardswish())
+        self.dw = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.BatchNorm2d(8), nn.Hardswish())
+        self.se_reduce = nn.Conv2d(8, 4, 1)
+        self.se_expand = nn.Conv2d(4, 8, 1)
+        self.pw = nn.Sequential(nn.Conv2d(8, 8, 1), nn.BatchNorm2d(8))
+        self.fc1 = nn.Linear(8, 16)
+        self.fc2 = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        h = self.dw(x)
+        s = F.adaptive_avg_pool2d(h, 1)
+        s = F.hardsigmoid(self.se_expand(F.relu(self.se_reduce(s))))
+        x = x + self.pw(h * s)
+        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return self.fc2(F.hardswish(self.fc1(x)))
+
+
+class ShuffleBlock(nn.Module):
+    """shufflenet_v2's split + channel shuffle (Split/Slice, Reshape, Transpose), plus the tensor ops
+    such models and their preprocessing write: Sub/Div by constants, Neg, Gather of a channel,
+    Unsqueeze, ReduceSum, Softmax over channels, ReduceMean (not spatial) and Squeeze."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([0.3]).view(1, 1, 1, 1))
+        self.register_buffer("std", torch.tensor([0.25]).view(1, 1, 1, 1))
+        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU())
+        self.branch = nn.Sequential(nn.Conv2d(4, 4, 1), nn.BatchNorm2d(4), nn.ReLU(),
+                                    nn.Conv2d(4, 4, 3, padding=1, groups=4), nn.BatchNorm2d(4))
+        self.head = nn.Conv2d(7, 12, 1)
+        self.fc = nn.Linear(12 * 8, 10)
+
+    @staticmethod
+    def shuffle(x, groups):
+        b, c, h, w = x.shape
+        x = x.view(b, groups, c // groups, h, w).transpose(1, 2).contiguous()
+        return x.view(b, -1, h, w)
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std                              # Sub, Div
+        x = self.stem(x)
+        a, b = torch.split(x, [4, 4], dim=1)                        # Split
+        x = self.shuffle(torch.cat([a, self.branch(b)], 1), 2)      # Reshape/Transpose/Reshape
+        first = x[:, 0].unsqueeze(1)                                # Gather (scalar index), Unsqueeze
+        x = torch.cat([x[:, 2:6], -x[:, 6:], first], 1)            # Slice, Neg
+        attention = torch.softmax(x.sum(dim=1, keepdim=True) * x, dim=1)  # ReduceSum, Softmax axis 1
+        x = self.head(attention * x)
+        x = x.mean(dim=3, keepdim=True).squeeze(3)                  # ReduceMean over W, Squeeze
+        return self.fc(torch.flatten(x, 1))
+
+
+class GoogLeNetPools(nn.Module):
+    """googlenet/inception pooling: MaxPool2d(3, 2, ceil_mode=True) where ceil changes the size,
+    AvgPool2d(3, 1, padding=1) counting its padding (exported as Pad + AveragePool), inception branches."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU())
+        self.b1 = nn.Conv2d(8, 4, 1)
+        self.b2 = nn.Conv2d(8, 4, 3, padding=1)
+        self.b3 = nn.Conv2d(8, 4, 1)
+        self.fc = nn.Linear(12 * 2 * 2, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(self.stem(x), 3, 2, ceil_mode=True)           # 8x8 -> 4x4 (floor would give 3x3)
+        pooled = F.avg_pool2d(x, 3, 1, padding=1)                       # count_include_pad=True
+        x = torch.cat([self.b1(x), self.b2(x), self.b3(pooled)], 1)
+        x = F.max_pool2d(x, 2, 2, ceil_mode=True)
+        return self.fc(torch.flatten(x, 1))
+
+
+class PadBlock(nn.Module):
+    """Pad modes: reflect before a Conv, replicate (edge), a non-zero constant, a zero pad folded into
+    a Conv, and a zero pad before a MaxPool (kept: MaxPool pads with -inf)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 6, 3)
+        self.c2 = nn.Conv2d(6, 6, 3)
+        self.c3 = nn.Conv2d(6, 8, 3)
+        self.fc = nn.Linear(8 * 5 * 5, 10)
+
+    def forward(self, x):
+        x = F.relu(self.c1(F.pad(x, (1, 1, 1, 1), mode="reflect")))          # 8x8
+        x = F.relu(self.c2(F.pad(x, (2, 0, 1, 1), mode="replicate")))         # 8x8 -> 8x8
+        x = F.pad(x, (0, 1, 1, 0), value=0.5)                                 # 9x9
+        x = F.relu(self.c3(F.pad(x, (1, 1, 1, 1))))                           # zero pad folded: 9x9
+        x = F.max_pool2d(F.pad(x, (1, 0, 1, 0)), 2)                           # 10x10 -> 5x5
+        return self.fc(torch.flatten(x, 1))
+
+
+CNN_OP_MODELS = {
+    "mbv3_block": (MobileNetV3Block, "Hardswish/Hardsigmoid squeeze-excitation (mobilenet_v3)"),
+    "shuffle_block": (ShuffleBlock, "Split/Transpose channel shuffle, Slice, Gather, Sub/Div/Neg, ReduceSum/ReduceMean, "
+                                    "Squeeze/Unsqueeze, Softmax over channels (shufflenet_v2)"),
+    "googlenet_pools": (GoogLeNetPools, "MaxPool ceil_mode=1, counted AvgPool padding as Pad + AveragePool (googlenet)"),
+    "pad_block": (PadBlock, "Pad reflect / edge / constant 0.5 / zero (folded into Conv, kept before MaxPool)"),
+}
+
+
+def make_cnn_op_fixtures():
+    """Writes cnn_ops/<name>_opset<13|17>.onnx (random weights, seed 0, exported with torch's defaults as a
+    user would: BN folded into the convs, constant folding, so F.pad's pads are constants) and
+    cnn_ops/manifest.json (ops per file, size, sha256). Java tests check import, FP32 parity with ONNX
+    Runtime and training steps on each."""
+    out = os.path.join(OUT, "cnn_ops")
+    os.makedirs(out, exist_ok=True)
+    manifest = {"generator": "/usr/bin/python3 scripts/make_fixtures.py --cnn-ops",
+                "torch_version": torch.__version__, "onnx_version": onnx.__version__,
+                "input_shape": [-1, 1, 8, 8], "num_classes": 10, "models": []}
+    sample = torch.from_numpy(make_digits()["x_test"][:2])
+    for name, (cls, what) in CNN_OP_MODELS.items():
+        for opset in (13, 17):
+            torch.manual_seed(0)
+            model = cls().eval()
+            path = os.path.join(out, f"{name}_opset{opset}.onnx")
+            export(model, sample, path, opset, "logits", as_users_do=True)
+            m, ops, init_elems, size, n_bn = verify(path, False)
+            manifest["models"].append({"name": name, "file": f"{name}_opset{opset}.onnx", "opset": opset,
+                                       "description": what, "op_types": ops, "size_bytes": size,
+                                       "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest()})
+            print(f"cnn_ops/{name}_opset{opset}.onnx: ops {ops} size {size} B")
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+
+
 # ----------------------------------------------------------------------------- training
 
 def train(model, data, epochs, lr, batch=64, seed=0, logits_fn=None):
@@ -198,8 +337,12 @@ def accuracy(model, data):
     return float((out.argmax(1).numpy() == data["y_test"]).mean())
 
 
-def export(model, sample, path, opset, output_name):
+def export(model, sample, path, opset, output_name, as_users_do=False):
     model.eval()
+    if as_users_do:  # torch's defaults: eval-mode export (BN folded into Conv), constant folding
+        torch.onnx.export(model, sample, path, opset_version=opset, input_names=["input"], output_names=[output_name],
+                          dynamic_axes={"input": {0: "batch"}, output_name: {0: "batch"}})
+        return
     torch.onnx.export(model, sample, path, opset_version=opset,
                       input_names=["input"], output_names=[output_name],
                       dynamic_axes={"input": {0: "batch"}, output_name: {0: "batch"}},
@@ -375,10 +518,23 @@ def write_readme(manifest, datasets):
         "- resnet_add uses `AvgPool2d(2, count_include_pad=False)` (same math at zero padding) so torch emits no "
         "no-op Pad node.",
         "",
+        "## Op-family models (`cnn_ops/`, `--cnn-ops`)",
+        "",
+        "One small model per op family of torchvision's CNNs, random weights (seed 0), input [-1, 1, 8, 8], 10 "
+        "classes, exported at opsets 13 and 17 with torch's defaults (BN folded, constant folding) as a user would: "
+        "`mbv3_block` (Hardswish/Hardsigmoid squeeze-excitation), `shuffle_block` (Split/Transpose channel shuffle, "
+        "Slice, Gather, Sub/Div/Neg, ReduceSum/ReduceMean, Squeeze/Unsqueeze, Softmax over channels), "
+        "`googlenet_pools` (MaxPool ceil_mode, counted AvgPool padding as Pad + AveragePool), `pad_block` (Pad "
+        "reflect/edge/constant). `cnn_ops/manifest.json` lists each file's ops, size and sha256.",
+        "",
     ]
     with open(os.path.join(OUT, "README.md"), "w") as f:
         f.write("\n".join(lines))
 
 
 if __name__ == "__main__":
-    main()
+    if "--cnn-ops" in sys.argv[1:]:
+        make_cnn_op_fixtures()
+    else:
+        main()
+        make_cnn_op_fixtures()

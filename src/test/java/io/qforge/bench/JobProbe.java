@@ -66,12 +66,21 @@ public final class JobProbe {
         var rep = r.report();
         System.out.println(String.format(Locale.ROOT,
                 "{\"model\":\"%s\",\"idleRssMb\":%d,\"fp32\":%.4f,\"ptqInt8\":%.4f,\"qatInt8\":%.4f,\"qatOrt\":%.4f,\"simVsInt8\":%.4f,"
-                        + "\"simVsInt8Within1Lsb\":%.4f,\"int8VsOrt\":%.4f,\"int8VsOrtWithin1Lsb\":%.4f,\"qatImagesPerSecond\":%.1f,\"phases\":{%s},\"peakRssMb\":%d,\"latency\":\"%s\"}",
+                        + "\"simVsInt8Within1Lsb\":%.4f,\"int8VsOrt\":%.4f,\"int8VsOrtWithin1Lsb\":%.4f,\"qatImagesPerSecond\":%.1f,\"phases\":{%s},\"peakRssMb\":%d,\"latency\":\"%s\",\"integerMacShare\":%s,"
+                        + "\"floatIslands\":%d,\"floatIslandOps\":\"%s\"}",
                 Path.of(args[0]).getFileName(), idleMb, rep.fp32().accuracy(), rep.ptqInt8().accuracy(), rep.qatInt8().accuracy(),
                 rep.qatOrt().accuracy(), rep.agreement().simulationVsInt8Top1(), rep.agreement().simulationVsInt8Within1Lsb(),
                 rep.agreement().int8VsOrtTop1(), rep.agreement().int8VsOrtWithin1Lsb(), ips[0],
                 String.join(",", phases.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue()).toList()),
-                status("VmHWM") / 1024, rep.latency().points()));
+                status("VmHWM") / 1024, rep.latency().points(), rep.integerMacShare(), rep.floatIslands().size(),
+                islandOps(rep.floatIslands())));
+    }
+
+    /** "BatchNormalization x58, Softmax x1": float islands counted by op type. */
+    static String islandOps(java.util.List<io.qforge.engine.job.JobReport.FloatIsland> islands) {
+        Map<String, Integer> n = new java.util.TreeMap<>();
+        islands.forEach(i -> n.merge(i.opType(), 1, Integer::sum));
+        return String.join(", ", n.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).toList());
     }
 
     private static void end(String phase, Map<String, String> phases, long[] start) {

@@ -73,6 +73,8 @@ class EndToEndTest {
         double reportedOrt = report.get("qatOrt").get("accuracy").doubleValue();
         assertThat(report.get("fp32").get("accuracy").doubleValue()).isGreaterThan(0.95);
         assertThat(report.get("ortUsesIntegerKernels").booleanValue()).isTrue();
+        assertThat(report.get("integerMacShare").doubleValue()).isEqualTo(1.0);
+        assertThat(report.get("floatIslands").isArray() && report.get("floatIslands").isEmpty()).isTrue();
         JsonNode latency = report.get("latency").get("points");
         assertThat(latency.size()).isEqualTo(2);
         assertThat(latency.get(1).get("batch").intValue()).isEqualTo(32);

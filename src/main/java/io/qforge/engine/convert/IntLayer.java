@@ -1,7 +1,9 @@
 package io.qforge.engine.convert;
 
+import io.qforge.engine.graph.Node;
 import io.qforge.engine.quant.QuantParams;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -118,6 +120,30 @@ public sealed interface IntLayer {
     record Sigmoid(String name, String input, String output) implements IntLayer {
         public List<String> inputs() {
             return List.of(input);
+        }
+    }
+
+    /**
+     * A float island: an op without an integer kernel, run in float between a dequantization of its
+     * integer inputs and a quantization of its output (round half to even, saturated to the output
+     * encoding's range), as ONNX Runtime runs DequantizeLinear -> op -> QuantizeLinear.
+     *
+     * @param nodes     the FP32 nodes in order (the op, then an optional fused Relu / Clip); they read
+     *                  the integer {@code inputs} (dequantized), {@code constants} and earlier nodes' outputs
+     * @param inputs    the integer tensors the island reads, in order of first use
+     * @param constants float (or integer shape) constants the nodes read, by name, as trained
+     */
+    record FloatIsland(String name, List<Node> nodes, List<String> inputs, String output,
+                       Map<String, INDArray> constants) implements IntLayer {
+        public FloatIsland {
+            nodes = List.copyOf(nodes);
+            inputs = List.copyOf(inputs);
+            constants = Map.copyOf(constants);
+        }
+
+        /** The island's op type (its first node's). */
+        public String opType() {
+            return nodes.get(0).opType();
         }
     }
 }

@@ -24,7 +24,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *     axis then 0);</li>
  * <li>Add(+Relu/Clip), Mul, Concat, Sigmoid, AveragePool, GlobalAveragePool -> their layer;
  *     MaxPool, Reshape, Flatten (Identity, Dropout as a copying Reshape) share their input's
- *     encoding; a trailing Softmax becomes {@link IntModel#softmaxAxis()}.</li>
+ *     encoding; a trailing Softmax becomes {@link IntModel#softmaxAxis()};</li>
+ * <li>a float island (an op without an integer kernel, docs/QUANTIZATION-POLICY.md) -> an
+ *     {@link IntLayer.FloatIsland} holding its FP32 nodes and their constants as trained; a
+ *     value-moving op without a layer of its own -> the same, with its input's encoding out.</li>
  * </ul>
  * Activation encodings are the activation quantizers' params ({@link QatModel#params}). Anything
  * else is refused with a {@link ConversionException} naming the node.
@@ -79,6 +82,14 @@ public final class IntModelConverter {
         }
         return new IntModel(g.name(), input, g.inputs().get(0).shape(), layers, encodings, quantizedOutput,
                 outputName, softmaxAxis);
+    }
+
+    /**
+     * The op types other than Conv/Gemm/MatMul that convert to an integer layer of their own (the
+     * op table's INTEGER ops must all be here).
+     */
+    public static java.util.Set<String> integerLayerTypes() {
+        return LayerFactory.INTEGER_LAYERS;
     }
 
     /** Reads a trained initializer of the QAT graph or fails naming it. */

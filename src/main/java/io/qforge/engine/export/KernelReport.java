@@ -11,10 +11,15 @@ import java.util.TreeMap;
  * op type, followed by {@code @domain} for ops outside the default ONNX domain (for example
  * {@code QLinearConv@com.microsoft}, the NHWC form ORT's layout transformer produces).
  *
- * @param sourceOps    op counts of the model as exported
- * @param optimizedOps op counts of the graph ONNX Runtime runs (optimization level ALL)
+ * @param sourceOps     op counts of the model as exported
+ * @param optimizedOps  op counts of the graph ONNX Runtime runs (optimization level ALL)
+ * @param weightKernels for each initializer a conv/matmul kernel of the optimized graph reads as
+ *                      its weight (directly, or through one DequantizeLinear), that kernel's key
+ *                      as in {@code optimizedOps} (e.g. {@code QLinearConv@com.microsoft}, or
+ *                      {@code Conv} when it runs in float)
  */
-public record KernelReport(Map<String, Integer> sourceOps, Map<String, Integer> optimizedOps) {
+public record KernelReport(Map<String, Integer> sourceOps, Map<String, Integer> optimizedOps,
+                           Map<String, String> weightKernels) {
 
     /** Integer convolution / matrix-product kernels (any domain). */
     public static final Set<String> INTEGER_KERNELS = Set.of("QLinearConv", "QLinearMatMul", "QGemm",
@@ -26,6 +31,30 @@ public record KernelReport(Map<String, Integer> sourceOps, Map<String, Integer> 
     public KernelReport {
         sourceOps = new TreeMap<>(sourceOps);
         optimizedOps = new TreeMap<>(optimizedOps);
+        weightKernels = new TreeMap<>(weightKernels);
+    }
+
+    public KernelReport(Map<String, Integer> sourceOps, Map<String, Integer> optimizedOps) {
+        this(sourceOps, optimizedOps, Map.of());
+    }
+
+    /**
+     * The share of multiply-accumulates that ONNX Runtime runs in integer kernels: MACs of the
+     * entries of {@code macs} ({@link QdqExporter.Exported#macs()}) whose weight an integer kernel
+     * reads, over all of them. A float island's linear op, or a weight no kernel reads as its
+     * weight, counts as float. Null when the model has no Conv/Gemm/MatMul.
+     */
+    public Double integerMacShare(Map<String, Long> macs) {
+        long total = 0;
+        long integer = 0;
+        for (Map.Entry<String, Long> e : macs.entrySet()) {
+            total += e.getValue();
+            String kernel = weightKernels.get(e.getKey());
+            if (kernel != null && INTEGER_KERNELS.contains(opType(kernel))) {
+                integer += e.getValue();
+            }
+        }
+        return total == 0 ? null : (double) integer / total;
     }
 
     /** Count of {@code opType} in the optimized graph, summed over domains. */

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
@@ -51,7 +53,8 @@ public final class OrtKernelCheck {
                 }
             }
             ModelProto optimized = parse(Files.readAllBytes(file), "ONNX Runtime's optimized model " + file);
-            return new KernelReport(opCounts(source.getGraph()), opCounts(optimized.getGraph()));
+            return new KernelReport(opCounts(source.getGraph()), opCounts(optimized.getGraph()),
+                    weightKernels(optimized.getGraph()));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not load the model: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -67,12 +70,45 @@ public final class OrtKernelCheck {
         }
     }
 
+    /**
+     * Initializer -> key of the conv/matmul kernel ({@link KernelReport#INTEGER_KERNELS},
+     * {@link KernelReport#FLOAT_KERNELS}) that reads it, directly or through one DequantizeLinear.
+     * The kernel's weight is one of its inputs; ORT keeps the exported INT8 weight initializer's name
+     * (QLinearConv input 3, QGemm input 3, float Conv input 1 via DequantizeLinear).
+     */
+    static Map<String, String> weightKernels(GraphProto g) {
+        Set<String> inits = new HashSet<>();
+        g.getInitializerList().forEach(t -> inits.add(t.getName()));
+        Map<String, String> dequantized = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("DequantizeLinear") && inits.contains(n.getInput(0))) {
+                dequantized.put(n.getOutput(0), n.getInput(0));
+            }
+        }
+        Map<String, String> out = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (!KernelReport.INTEGER_KERNELS.contains(n.getOpType()) && !KernelReport.FLOAT_KERNELS.contains(n.getOpType())) {
+                continue;
+            }
+            for (String in : n.getInputList()) {
+                String w = inits.contains(in) ? in : dequantized.get(in);
+                if (w != null) {
+                    out.put(w, key(n));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String key(NodeProto n) {
+        String domain = n.getDomain();
+        return domain.isEmpty() || domain.equals("ai.onnx") ? n.getOpType() : n.getOpType() + "@" + domain;
+    }
+
     static Map<String, Integer> opCounts(GraphProto g) {
         Map<String, Integer> counts = new HashMap<>();
         for (NodeProto n : g.getNodeList()) {
-            String domain = n.getDomain();
-            String key = domain.isEmpty() || domain.equals("ai.onnx") ? n.getOpType() : n.getOpType() + "@" + domain;
-            counts.merge(key, 1, Integer::sum);
+            counts.merge(key(n), 1, Integer::sum);
         }
         return counts;
     }

@@ -1,6 +1,7 @@
 package io.qforge.engine.export;
 
 import io.qforge.engine.convert.IntModel;
+import java.util.Map;
 import onnx.Onnx.ModelProto;
 
 /**
@@ -13,6 +14,8 @@ import onnx.Onnx.ModelProto;
  * Gemm:  same with Gemm(transB = 1, beta = 1), W [out, in]
  * MaxPool / Reshape / Flatten: DQ -> op -> Q with the same scale and zero point
  * Add / Mul / Concat / Sigmoid / AveragePool / GlobalAveragePool: DQ of every input -> op -> Q
+ * float island (an op without an integer kernel, e.g. a standalone BatchNormalization):
+ *        DQ of every integer input, float constants -> op [-> Relu|Clip] -> Q (ORT runs it in float)
  * exit: DQ(quantized output) [-> Softmax(axis)] -> graph output (float, dynamic batch)
  * </pre>
  *
@@ -54,5 +57,28 @@ public final class QdqExporter {
 
     public static ModelProto toModel(IntModel m, QdqExportOptions options) {
         return new QdqGraph(m, options).build();
+    }
+
+    /**
+     * The exported file and the multiply-accumulates per sample of its Conv/Gemm/MatMul ops
+     * ({@link MacCounts}): keyed by the INT8 weight initializer of each Conv/Gemm layer, and by
+     * {@link MacCounts#ISLAND_PREFIX} + node name for one inside a float island.
+     */
+    public record Exported(byte[] bytes, Map<String, Long> macs) {
+        public Exported {
+            macs = Map.copyOf(macs);
+        }
+    }
+
+    /** {@link #toBytes(IntModel)} with the MAC counts of the same export. */
+    public static Exported export(IntModel m) {
+        return export(m, QdqExportOptions.DEFAULT);
+    }
+
+    /** {@link #toBytes(IntModel, QdqExportOptions)} with the MAC counts of the same export. */
+    public static Exported export(IntModel m, QdqExportOptions options) {
+        QdqGraph g = new QdqGraph(m, options);
+        byte[] bytes = g.build().toByteArray();
+        return new Exported(bytes, g.macs());
     }
 }

@@ -4,7 +4,9 @@ import io.qforge.engine.convert.IntLayer;
 import io.qforge.engine.convert.IntModel;
 import io.qforge.engine.graph.ElementType;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.ops.OpTable;
+import io.qforge.engine.ops.QuantRole;
+import io.qforge.engine.ops.ShapeInference;
 import io.qforge.engine.graph.ValueInfo;
 import io.qforge.engine.onnx.OnnxModelBuilder;
 import io.qforge.engine.quant.QuantParams;
@@ -31,13 +33,36 @@ final class QdqGraph {
     private final ActivationQdq act;
     private final Map<String, long[]> shapes = new HashMap<>();
     private final Map<String, INDArray> constants = new HashMap<>();
+    private final Map<String, Long> macs = new LinkedHashMap<>();
 
     QdqGraph(IntModel m, QdqExportOptions options) {
         this.m = m;
         this.options = options;
-        this.b = new OnnxModelBuilder(m.name()).options(options.model());
+        this.b = new OnnxModelBuilder(m.name()).options(options.model()).opset(opset(m));
         this.names = ExportNames.of(m);
         this.act = new ActivationQdq(b, m, options.clamp(), options.activations());
+    }
+
+    /** Opset 13, or the first opset of an op a float island writes when that is later (HardSwish: 14). */
+    static long opset(IntModel m) {
+        long opset = OnnxModelBuilder.DEFAULT_OPSET;
+        for (IntLayer l : m.layers()) {
+            if (l instanceof IntLayer.FloatIsland f) {
+                for (Node n : f.nodes()) {
+                    opset = Math.max(opset, OpTable.get(n.opType()).since());
+                }
+            }
+        }
+        return opset;
+    }
+
+    /**
+     * Multiply-accumulates per sample of every Conv/Gemm/MatMul, after {@link #build}: keyed by the
+     * INT8 weight initializer of a Conv/Gemm layer, and by {@link MacCounts#ISLAND_PREFIX} + node
+     * name for one inside a float island.
+     */
+    Map<String, Long> macs() {
+        return macs;
     }
 
     ModelProto build() {
@@ -122,15 +147,57 @@ final class QdqGraph {
             op(l, "Reshape", List.of(dq(r.input()), shapeName), out, Map.of());
         } else if (l instanceof IntLayer.Flatten f) {
             op(l, "Flatten", List.of(dq(f.input())), out, Map.of("axis", (long) f.axis()));
+        } else if (l instanceof IntLayer.FloatIsland f) {
+            island(f, out);
         } else {
             throw new IllegalArgumentException("layer '" + l.name() + "': no QDQ export for "
                     + l.getClass().getSimpleName());
         }
         shapes.put(l.output(), shape(out));
         boolean valueSubset = l instanceof IntLayer.MaxPool || l instanceof IntLayer.Reshape
-                || l instanceof IntLayer.Flatten;
+                || l instanceof IntLayer.Flatten || l instanceof IntLayer.FloatIsland f
+                && OpTable.role(f.opType()) == QuantRole.SHARES_INPUT_ENCODING;
         act.quantize(l.output(), out, clip,
                 valueSubset && m.encoding(l.inputs().get(0)).equals(m.encoding(l.output())));
+    }
+
+    /**
+     * A float island: DequantizeLinear of each integer input, the island's float nodes (its constants
+     * as float initializers, in their opset-13 form as the importer normalized them), and the
+     * QuantizeLinear {@link #layer} adds after {@code out}.
+     */
+    private void island(IntLayer.FloatIsland f, String out) {
+        Map<String, String> renamed = new HashMap<>();
+        for (String in : f.inputs()) {
+            renamed.put(in, dq(in));
+        }
+        f.constants().forEach((name, value) -> {
+            String c = b.uniqueName(name);
+            b.initializer(c, value);
+            constants.put(c, value);
+            shapes.put(c, value.shape());
+            renamed.put(name, c);
+        });
+        for (int k = 0; k < f.nodes().size(); k++) {
+            Node n = f.nodes().get(k);
+            List<String> ins = new ArrayList<>();
+            n.inputs().forEach(t -> ins.add(t.isEmpty() ? "" : renamed.get(t)));
+            String y = n.output(0).equals(f.output()) ? out : b.uniqueName(n.output(0) + "_island");
+            renamed.put(n.output(0), y);
+            String name = k == 0 ? f.name() : b.uniqueName(n.name());
+            Node e = new Node(name, n.opType(), ins, List.of(y), n.attributes());
+            List<long[]> inShapes = new ArrayList<>();
+            ins.forEach(t -> inShapes.add(t.isEmpty() ? null : shape(t)));
+            shapes.put(y, ShapeInference.inferNode(e, inShapes, constants::get).get(0));
+            b.node(e);
+            if (MacCounts.LINEAR.contains(n.opType())) {
+                long[] w = shape(ins.get(1)).clone();
+                if (n.opType().equals("Gemm") && n.attrInt("transB", 0) == 0) { // B [K, N] -> [N, K]
+                    w = new long[] {w[1], w[0]};
+                }
+                macs.put(MacCounts.ISLAND_PREFIX + name, MacCounts.of(n.opType(), shape(y), w));
+            }
+        }
     }
 
     private void conv(IntLayer.Conv c, String out) {
@@ -143,11 +210,13 @@ final class QdqGraph {
         put(attrs, "pads", c.pads());
         put(attrs, "dilations", c.dilations());
         attrs.put("group", (long) c.group());
-        List<String> ins = new ArrayList<>(List.of(x, weight(c, w)));
+        String wName = weight(c, w);
+        List<String> ins = new ArrayList<>(List.of(x, wName));
         if (c.bias() != null) {
             ins.add(bias(c, c.bias(), oc, c.weightParams()));
         }
         op(c, "Conv", ins, out, attrs);
+        macs.put(names.weight(c), MacCounts.of("Conv", shape(out), w.shape()));
     }
 
     private void gemm(IntLayer.Gemm g, String out) {
@@ -158,6 +227,7 @@ final class QdqGraph {
             ins.add(bias(g, g.bias(), w.size(0), g.weightParams()));
         }
         op(g, "Gemm", ins, out, Map.of("transB", 1L, "beta", 1.0));
+        macs.put(names.weight(g), MacCounts.of("Gemm", shape(out), w.shape()));
     }
 
     /** The INT8 weight initializer and its DequantizeLinear (per channel on axis 0, or per tensor). */

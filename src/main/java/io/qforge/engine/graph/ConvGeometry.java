@@ -7,6 +7,8 @@ package io.qforge.engine.graph;
  *   out = floor((in + padBegin + padEnd - dilation*(kernel-1) - 1) / stride) + 1      (ceil_mode 0)
  *   out = ceil ((in + padBegin + padEnd - dilation*(kernel-1) - 1) / stride) + 1      (ceil_mode 1)
  * </pre>
+ * minus one with ceil_mode when the last window would start past the input and its left pad
+ * ({@code (out-1)*stride >= in + padBegin}; PyTorch's and ONNX Runtime's rule).
  * ONNX {@code auto_pad} SAME_UPPER / SAME_LOWER choose {@code out = ceil(in / stride)} and pad
  * {@code total = max(0, (out-1)*stride + dilation*(kernel-1) + 1 - in)}, putting the odd extra
  * cell at the end (SAME_UPPER) or at the beginning (SAME_LOWER).
@@ -35,7 +37,11 @@ public final class ConvGeometry {
         if (span < 0) {
             return 0;
         }
-        return (ceil ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
+        if (!ceil) {
+            return Math.floorDiv(span, stride) + 1;
+        }
+        long out = Math.floorDiv(span + stride - 1, stride) + 1;
+        return (out - 1) * stride >= in + padBegin ? out - 1 : out; // the last window must start inside the input or its left pad
     }
 
     /**

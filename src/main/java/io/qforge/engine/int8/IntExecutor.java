@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Integer-arithmetic-only inference of an {@link IntModel}. The float world is entered once
  * (QuantizeLinear of the input: {@code q = clamp(rint(x / s) + z, qmin, qmax)}, round half to even,
  * in the input's float type) and left once (dequantize the last INT8 tensor, then the optional
- * float Softmax). In between, every tensor is INT8 and every layer integer-only:
+ * float Softmax), except inside float islands. In between, every tensor is INT8 and every other
+ * layer integer-only:
  * <ul>
  * <li>Conv / Gemm: int8 x int8 products accumulated in int32 with the int32 bias, requantized per
  *     output channel with {@code M = s_x s_w[c] / s_y} as a Q31 {@code M0} and shift
@@ -35,7 +36,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <li>Concat: a plain copy when the encodings agree, else a requantization table ({@link Int8Concat});</li>
  * <li>Sigmoid: a 256-entry table per layer, {@code quantize(sigmoid(dequantize(q)))} ({@link Int8Lut});</li>
  * <li>AveragePool (incl. global): int32 window sums times {@code s_x / (s_y count)} ({@link Int8AveragePool});</li>
- * <li>MaxPool, Reshape, Flatten: shape-only, same encoding in and out.</li>
+ * <li>MaxPool, Reshape, Flatten: shape-only, same encoding in and out;</li>
+ * <li>a float island (an op without an integer kernel): dequantize its inputs, the FP32 op, quantize
+ *     its output ({@link FloatIslandKernel}), as ONNX Runtime runs DequantizeLinear -> op ->
+ *     QuantizeLinear.</li>
  * </ul>
  * Sub-8-bit encodings saturate to their own b-bit {@code [qmin, qmax]} everywhere.
  *

@@ -49,6 +49,9 @@ final class IntSteps {
         } else if (layer instanceof IntLayer.Reshape r) {
             long[] target = r.shape().clone();
             k = shapeOnly(x -> Int8Shapes.reshape(x[0], target, r.name()), in(r.input()), out);
+        } else if (layer instanceof IntLayer.FloatIsland f) {
+            k = new FloatIslandKernel(f, f.inputs().stream().map(this::in).toArray(QuantParams[]::new), out);
+            type = "FloatIsland(" + f.opType() + ")";
         } else if (layer instanceof IntLayer.Flatten f) {
             k = shapeOnly(x -> Int8Shapes.flatten(x[0], f.axis(), f.name()), in(f.input()), out);
         } else {

@@ -22,14 +22,19 @@ import java.util.Map;
  * @param ortUsesIntegerKernels every Conv/Gemm ran as an integer kernel in ONNX Runtime
  * @param epochs          the QAT epochs run in this attempt (after a resume, only the remaining ones)
  * @param latency         ONNX Runtime latency of the FP32 upload and the INT8 artifact, batch 1 and the job's batch size
+ * @param floatIslands    the ops that run in float between DequantizeLinear and QuantizeLinear (no integer
+ *                        kernel; docs/QUANTIZATION-POLICY.md), in graph order
+ * @param integerMacShare share of the Conv/Gemm/MatMul multiply-accumulates (per sample) that ONNX Runtime's
+ *                        optimized graph runs in integer kernels (QLinearConv, QGemm, ...); null without any
  */
 public record JobReport(String model, Map<String, Object> quantConfig, Map<String, Object> trainConfig,
                         Metrics fp32, Metrics ptqFakeQuant, Metrics ptqInt8, Metrics qatFakeQuant, Metrics qatInt8,
                         Metrics qatOrt, Agreement agreement, Sizes sizes, List<LayerError> layers,
                         Map<String, Integer> ortKernels, boolean ortUsesIntegerKernels, List<EpochResult> epochs,
-                        OrtLatency latency) {
+                        OrtLatency latency, List<FloatIsland> floatIslands, Double integerMacShare) {
 
     public JobReport {
+        floatIslands = List.copyOf(floatIslands);
         layers = List.copyOf(layers);
         ortKernels = Map.copyOf(ortKernels);
         epochs = List.copyOf(epochs);
@@ -53,6 +58,10 @@ public record JobReport(String model, Map<String, Object> quantConfig, Map<Strin
         public double ratio() {
             return fp32Bytes == 0 ? 0 : (double) int8Bytes / fp32Bytes;
         }
+    }
+
+    /** One float island: the node (FP32 graph name) and its op type; a fused Relu/Clip is part of it. */
+    public record FloatIsland(String node, String opType) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.qforge.engine.job;
 
+import io.qforge.engine.convert.IntLayer;
 import io.qforge.engine.convert.IntModel;
 import io.qforge.engine.convert.IntModelConverter;
 import io.qforge.engine.data.Dataset;
@@ -87,7 +88,8 @@ public final class QatJob {
 
         phase(JobPhase.CONVERTING);
         IntModel intModel = IntModelConverter.convert(qat);
-        byte[] qdq = QdqExporter.toBytes(intModel);
+        QdqExporter.Exported exported = QdqExporter.export(intModel);
+        byte[] qdq = exported.bytes();
 
         phase(JobPhase.EVALUATING);
         IntExecutor int8 = new IntExecutor(intModel);
@@ -100,8 +102,14 @@ public final class QatJob {
                 fp32Metrics, ptqFake, ptqInt8, eval.fakeQuant(), eval.int8(), eval.ort(), eval.agreement(),
                 new JobReport.Sizes(modelBytes.length, qdq.length), layers, kernels.optimizedOps(),
                 kernels.usesIntegerKernels(), trained.epochs(), OrtLatency.measure(modelBytes, qdq, data.xTest(),
-                        List.of(1, spec.train().batchSize()), LATENCY_WARMUP_RUNS, LATENCY_TIMED_RUNS));
+                        List.of(1, spec.train().batchSize()), LATENCY_WARMUP_RUNS, LATENCY_TIMED_RUNS),
+                floatIslands(intModel), kernels.integerMacShare(exported.macs()));
         return new JobResult(report, qdq, EncodingsJson.toJson(intModel));
+    }
+
+    static List<JobReport.FloatIsland> floatIslands(IntModel m) {
+        return m.layers().stream().filter(l -> l instanceof IntLayer.FloatIsland)
+                .map(l -> new JobReport.FloatIsland(l.name(), ((IntLayer.FloatIsland) l).opType())).toList();
     }
 
     /** The model QAT fine-tunes and the epoch it starts at: calibrated afresh, then restored from the checkpoint if any. */

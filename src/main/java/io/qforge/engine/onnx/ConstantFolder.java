@@ -22,11 +22,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class ConstantFolder {
 
     /** Op types evaluated at import time and never kept as graph nodes. */
-    static final Set<String> FOLD_ONLY = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice",
-            "Cast", "Sub", "Div");
+    static final Set<String> FOLD_ONLY = Set.of("Constant", "Shape", "Cast", "ConstantOfShape");
+    /** ConstantOfShape builds at most this many elements at import (PyTorch's F.pad builds its pads with it). */
+    static final int MAX_CONSTANT_OF_SHAPE = 4096;
     /** Op types folded when their inputs are constant, otherwise kept as nodes. */
     static final Set<String> FOLDABLE = Set.of("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice",
-            "Cast", "Sub", "Div", "Add", "Mul", "Concat", "Reshape", "Flatten", "Identity", "Dropout");
+            "Cast", "Sub", "Div", "Add", "Mul", "Concat", "Reshape", "Flatten", "Identity", "Dropout", "ConstantOfShape",
+            "Transpose");
 
     private ConstantFolder() {
     }
@@ -56,6 +58,8 @@ final class ConstantFolder {
             case "Reshape" -> reshape(n, in.get(0), in.get(1));
             case "Flatten" -> flatten(n, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> arithmetic(n, in.get(0), in.get(1));
+            case "ConstantOfShape" -> constantOfShape(n, in.get(0));
+            case "Transpose" -> transpose(n, in.get(0));
             default -> throw new FoldException("node '" + n.name() + "': op type " + n.opType() + " is not foldable");
         };
     }
@@ -81,6 +85,61 @@ final class ConstantFolder {
         }
         throw new FoldException("Constant '" + n.name() + "' has no value, value_float(s) or value_int(s) attribute"
                 + " (string and sparse constants are not supported)");
+    }
+
+    private static FoldedTensor constantOfShape(Node n, FoldedTensor shape) {
+        long[] dims = constInts(n, List.of(shape), 0, "shape");
+        long count = 1;
+        for (long d : dims) {
+            if (d < 0 || (count *= d) > MAX_CONSTANT_OF_SHAPE) {
+                throw new FoldException("ConstantOfShape '" + n.name() + "': shape " + Arrays.toString(dims)
+                        + " is negative or holds more than " + MAX_CONSTANT_OF_SHAPE + " elements");
+            }
+        }
+        FoldedTensor v = n.attributes().get("value") == null
+                ? new FoldedTensor(ElementType.FLOAT, new long[] {1}, null, new double[] {0}, null)
+                : FoldedTensor.of((INDArray) n.attributes().get("value"));
+        if (v.size() != 1) {
+            throw new FoldException("ConstantOfShape '" + n.name() + "': value must hold one element");
+        }
+        return v.select(new int[(int) count], dims);
+    }
+
+    private static FoldedTensor transpose(Node n, FoldedTensor x) {
+        long[] s = x.shape();
+        int r = s.length;
+        long[] p = n.attrInts("perm", null);
+        int[] perm = new int[r];
+        for (int i = 0; i < r; i++) {
+            perm[i] = p == null ? r - 1 - i : normAxis(n, p[i], r);
+        }
+        long[] out = new long[r];
+        for (int i = 0; i < r; i++) {
+            out[i] = s[perm[i]];
+        }
+        long[] inStrides = new long[r];
+        long st = 1;
+        for (int i = r - 1; i >= 0; i--) {
+            inStrides[i] = st;
+            st *= s[i];
+        }
+        int total = FoldedTensor.count(out);
+        int[] pos = new int[total];
+        int[] idx = new int[r];
+        for (int k = 0; k < total; k++) {
+            long q = 0;
+            for (int i = 0; i < r; i++) {
+                q += idx[i] * inStrides[perm[i]];
+            }
+            pos[k] = (int) q;
+            for (int i = r - 1; i >= 0; i--) {
+                if (++idx[i] < out[i]) {
+                    break;
+                }
+                idx[i] = 0;
+            }
+        }
+        return x.select(pos, out);
     }
 
     private static FoldedTensor shape(Node n, long[] s) {

@@ -3,7 +3,7 @@ package io.qforge.engine.onnx;
 import io.qforge.engine.graph.ElementType;
 import io.qforge.engine.graph.Graph;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.ops.ShapeInference;
 import io.qforge.engine.graph.ShapeInferenceException;
 import io.qforge.engine.graph.ValueInfo;
 import java.nio.ByteBuffer;
@@ -273,6 +273,7 @@ final class GraphImport {
             poison(np);
             return;
         }
+        applyPadFold(np, attrs);
         Node n = new Node(name, op, inputs, np.getOutputList(), attrs);
         if (foldable && canFold(n)) {
             fold(n);
@@ -288,13 +289,16 @@ final class GraphImport {
             passThrough(n, np);
             return;
         }
-        if (op.equals("ReduceMean")) {
-            spatialMean(n, np);
+        if (op.equals("ReduceMean") && spatialMean(n, np) || op.equals("Pad") && foldPad(n, np)) {
             return;
         }
-        if (op.equals("Pad")) {
-            zeroPad(n, np);
-            return;
+        if (op.equals("Softmax") && s.opset < 13 && s.shapes.get(n.input(0)) != null) {
+            long[] x = s.shapes.get(n.input(0));
+            long axis = n.attrInt("axis", 1);
+            if ((axis < 0 ? axis + x.length : axis) != x.length - 1) {
+                coercedSoftmax(n, np);
+                return;
+            }
         }
         Node normalized;
         try {
@@ -312,44 +316,135 @@ final class GraphImport {
     /**
      * ReduceMean over axes {2, 3} of an (N, C, H, W) tensor (what PyTorch exports for
      * {@code x.mean([2, 3])}) as GlobalAveragePool, followed by Flatten when {@code keepdims=0}.
-     * Opsets 11-17 give the axes as an attribute; any other reduction is refused.
+     * Returns false (nothing done) for any other reduction, which runs as ReduceMean.
      */
-    private void spatialMean(Node n, NodeProto np) {
+    private boolean spatialMean(Node n, NodeProto np) {
         long[] x = s.shapes.get(n.input(0));
         long[] axes = n.attrInts("axes", null);
         boolean spatial = x != null && x.length == 4 && n.inputs().size() == 1 && axes != null && axes.length == 2
                 && java.util.Arrays.equals(java.util.Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray(),
                         new long[] {2, 3});
         if (!spatial) {
-            s.problems.add("node '" + n.name() + "' (ReduceMean): only the mean over the spatial axes [2, 3] of a 4-D"
-                    + " (N,C,H,W) tensor is supported, got axes " + java.util.Arrays.toString(axes) + " of input shape "
-                    + java.util.Arrays.toString(x));
-            poison(np);
-            return;
+            return false;
         }
         String out = n.output(0);
         if (n.attrInt("keepdims", 1) != 0) {
             infer(new Node(n.name(), "GlobalAveragePool", List.of(n.input(0)), List.of(out), Map.of()), np);
-            return;
+            return true;
         }
         String pooled = out + "/qforge_global_average_pool";
         infer(new Node(n.name(), "GlobalAveragePool", List.of(n.input(0)), List.of(pooled), Map.of()), np);
         infer(new Node(n.name() + "/qforge_flatten", "Flatten", List.of(pooled), List.of(out), Map.of("axis", 1L)), np);
+        return true;
     }
 
     /**
      * A Pad whose pads are all zero (PyTorch exports one before every AvgPool2d, e.g. densenet's
-     * transitions) is the identity and is dropped. Padding that adds values is not supported yet.
+     * transitions) is the identity and is dropped. A constant-zero Pad of the spatial axes of an
+     * NCHW tensor whose only consumer is a Conv, or an AveragePool without ceil_mode whose own pads
+     * are zero or counted (count_include_pad=1), is folded into that consumer's pads (the
+     * AveragePool then counts the pads), which is exact. Returns false when the Pad must run as an op.
      */
-    private void zeroPad(Node n, NodeProto np) {
+    private boolean foldPad(Node n, NodeProto np) {
         long[] pads = n.hasInput(1) ? constantLongs(n.input(1)) : n.attrInts("pads", null);
-        if (pads == null || java.util.Arrays.stream(pads).anyMatch(p -> p != 0)) {
-            s.problems.add("node '" + n.name() + "' (Pad): only a Pad that adds nothing is supported yet, got pads "
-                    + (pads == null ? "that are not constant" : java.util.Arrays.toString(pads)));
+        if (pads == null || java.util.Arrays.stream(pads).anyMatch(p -> p < 0)) {
+            return false;
+        }
+        if (java.util.Arrays.stream(pads).allMatch(p -> p == 0)) {
+            passThrough(new Node(n.name(), "Pad", List.of(n.input(0)), n.outputs(), Map.of()), np);
+            return true;
+        }
+        FoldedTensor value = n.hasInput(2) ? s.constant(n.input(2)) : null;
+        boolean zeroValue = !n.hasInput(2) || value != null && value.size() == 1 && value.real(0) == 0.0;
+        long[] x = s.shapes.get(n.input(0));
+        String out = n.output(0);
+        if (!n.attrString("mode", "constant").equals("constant") || !zeroValue || x == null || x.length != 4
+                || pads.length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0
+                || s.consumers.getOrDefault(out, 0) != 1 || s.graphOutputs.contains(out)) {
+            return false;
+        }
+        NodeProto consumer = gp.getNodeList().stream().filter(c -> c.getInputList().contains(out)).findFirst().orElse(null);
+        if (consumer == null || !consumer.getInput(0).equals(out) || !consumer.getDomain().isEmpty()
+                && !consumer.getDomain().equals("ai.onnx")) {
+            return false;
+        }
+        int problems = s.problems.size();
+        Map<String, Object> attrs = attributes(consumer, consumer.getName());
+        if (attrs == null) {
+            s.problems.subList(problems, s.problems.size()).clear(); // reported when the consumer is visited
+            return false;
+        }
+        Node c = new Node(consumer.getName(), consumer.getOpType(), consumer.getInputList(), consumer.getOutputList(), attrs);
+        long[] own = c.attrInts("pads", new long[4]);
+        boolean explicit = c.attrString("auto_pad", "NOTSET").equals("NOTSET") && own.length == 4;
+        boolean ok = switch (c.opType()) {
+            case "Conv" -> explicit;
+            case "AveragePool" -> {
+                long[] k = c.attrInts("kernel_shape", null);
+                boolean counted = c.attrInt("count_include_pad", 0) == 1 || java.util.Arrays.stream(own).allMatch(p -> p == 0);
+                boolean small = k != null && k.length == 2 && pads[2] + own[0] < k[0] && pads[3] + own[1] < k[1]
+                        && pads[6] + own[2] < k[0] && pads[7] + own[3] < k[1];
+                yield explicit && counted && small && c.attrInt("ceil_mode", 0) == 0;
+            }
+            default -> false;
+        };
+        if (!ok) {
+            return false;
+        }
+        s.padFolds.put(out, new long[] {pads[2], pads[3], pads[6], pads[7]});
+        s.renames.put(out, n.input(0));
+        return true;
+    }
+
+    /** The attributes of a node that reads a folded Pad's output: its pads grown by the Pad's. */
+    private void applyPadFold(NodeProto np, Map<String, Object> attrs) {
+        long[] extra = np.getInputCount() == 0 ? null : s.padFolds.get(np.getInput(0));
+        if (extra == null) {
+            return;
+        }
+        long[] own = attrs.containsKey("pads") ? ((long[]) attrs.get("pads")).clone() : new long[4];
+        for (int i = 0; i < 4; i++) {
+            own[i] += extra[i];
+        }
+        attrs.put("pads", own);
+        attrs.remove("auto_pad");
+        if (np.getOpType().equals("AveragePool")) {
+            attrs.put("count_include_pad", 1L);
+        }
+    }
+
+    /**
+     * Opset 11-12 Softmax normalizes over the input flattened to 2-D at {@code axis}, i.e. jointly
+     * over the dimensions {@code axis..r-1}: Reshape to {@code [N, d1..d(axis-1), -1]} -> Softmax
+     * over the last axis -> Reshape back. Axis 0 would mix the samples of a batch and is refused.
+     */
+    private void coercedSoftmax(Node n, NodeProto np) {
+        long[] x = s.shapes.get(n.input(0));
+        long axis = n.attrInt("axis", 1);
+        long a = axis < 0 ? axis + x.length : axis;
+        if (a <= 0 || a >= x.length) {
+            s.problems.add("node '" + n.name() + "' (Softmax): opset " + s.opset + " axis " + axis + " on a rank-"
+                    + x.length + " input would normalize across the batch; only axes 1.." + (x.length - 1) + " are supported");
             poison(np);
             return;
         }
-        passThrough(new Node(n.name(), "Pad", List.of(n.input(0)), n.outputs(), Map.of()), np);
+        long[] flatShape = new long[(int) a + 1];
+        System.arraycopy(x, 0, flatShape, 0, (int) a);
+        flatShape[(int) a] = -1;
+        long[] backShape = x.clone();
+        if (x[0] < 0) {
+            flatShape[0] = 0;
+            backShape[0] = 0;
+        }
+        String flat = s.freshName(n.output(0) + "/qforge_coerced");
+        String soft = s.freshName(n.output(0) + "/qforge_softmax");
+        String flatName = s.freshName(n.name() + "_coerced_shape");
+        String backName = s.freshName(n.name() + "_shape");
+        s.addInitializer(flatName, org.nd4j.linalg.factory.Nd4j.createFromArray(flatShape));
+        s.addInitializer(backName, org.nd4j.linalg.factory.Nd4j.createFromArray(backShape));
+        infer(new Node(n.name() + "/qforge_coerce", "Reshape", List.of(n.input(0), flatName), List.of(flat), Map.of()), np);
+        infer(new Node(n.name(), "Softmax", List.of(flat), List.of(soft), Map.of("axis", a)), np);
+        infer(new Node(n.name() + "/qforge_reshape", "Reshape", List.of(soft, backName), List.of(n.output(0)), Map.of()), np);
     }
 
     private long[] constantLongs(String name) {

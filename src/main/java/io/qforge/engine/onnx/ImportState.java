@@ -20,6 +20,8 @@ final class ImportState {
     final Map<String, long[]> shapes = new HashMap<>();
     /** Output of a removed Identity/Dropout -> the tensor it passed through. */
     final Map<String, String> renames = new HashMap<>();
+    /** Output of a constant-zero Pad folded into its consumer -> the spatial pads {top, left, bottom, right} it adds. */
+    final Map<String, long[]> padFolds = new HashMap<>();
     /** Tensors whose value is unknown because the node producing them was refused. */
     final Set<String> poisoned = new HashSet<>();
     final Set<String> graphOutputs = new HashSet<>();

@@ -4,6 +4,7 @@ import io.qforge.engine.graph.Graph;
 import io.qforge.engine.graph.Node;
 import io.qforge.engine.graph.ValueInfo;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import onnx.Onnx.ModelProto;
@@ -12,7 +13,8 @@ import onnx.Onnx.ModelProto;
  * Writes a {@link Graph} as a float ONNX model: opset 13, IR version 7, initializers as raw data
  * with their current values (training updates them in place), graph input and output with the
  * symbolic batch dimension {@code batch}. Attributes the IR holds in their opset-13 meaning are
- * written as they are; import-only attributes with no opset-13 equivalent are dropped.
+ * written as they are; import-only attributes with no opset-13 equivalent are dropped. HardSwish
+ * (opset 14) is written as {@code X * HardSigmoid(X; alpha 1/6, beta 1/2)}, PyTorch's opset-13 form.
  */
 public final class OnnxExporter {
 
@@ -47,13 +49,20 @@ public final class OnnxExporter {
             b.input(in);
         }
         g.initializers().forEach(b::initializer);
+        g.shapes().keySet().forEach(b::reserve);
         for (Node n : g.nodes()) {
+            if (n.opType().equals("HardSwish")) { // opset 14: written as x * HardSigmoid(x; 1/6, 1/2)
+                String h = b.uniqueName(n.output(0) + "/hardsigmoid");
+                b.node(n.name() + "/hardsigmoid", "HardSigmoid", List.of(n.input(0)), List.of(h),
+                        Map.of("alpha", 1.0 / 6, "beta", 0.5));
+                b.node(n.name(), "Mul", List.of(n.input(0), h), n.outputs(), Map.of());
+                continue;
+            }
             b.node(forOpset13(n));
         }
         for (ValueInfo out : g.outputs()) {
             b.output(out);
         }
-        g.shapes().keySet().forEach(b::reserve);
         return b;
     }
 

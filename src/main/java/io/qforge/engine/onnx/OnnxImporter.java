@@ -1,7 +1,7 @@
 package io.qforge.engine.onnx;
 
 import io.qforge.engine.graph.Graph;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.ops.ShapeInference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

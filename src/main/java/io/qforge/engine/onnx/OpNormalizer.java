@@ -2,7 +2,7 @@ package io.qforge.engine.onnx;
 
 import io.qforge.engine.graph.ConvGeometry;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.graph.ShapeRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,9 +15,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * attributes in their opset-13 meaning:
  * <ul>
  * <li>Conv / MaxPool / AveragePool: explicit kernel_shape, strides, dilations, pads (auto_pad
- *     SAME_UPPER/SAME_LOWER/VALID turned into pads from the static input shape); ceil_mode=1
- *     accepted only when it gives the same output size as ceil_mode=0 (then stored as 0);
- *     AveragePool count_include_pad explicit. 2-D (4-D input) only.</li>
+ *     SAME_UPPER/SAME_LOWER/VALID turned into pads from the static input shape); ceil_mode kept
+ *     as 1 only where it changes the output size (else stored as 0); AveragePool
+ *     count_include_pad explicit. 2-D (4-D input) only.</li>
+ * <li>Squeeze, Unsqueeze, ReduceSum: axes as input 1 (an opset 11-12 attribute becomes an INT64
+ *     initializer); Squeeze without axes gets its static size-1 axes. Split: sizes as input 1.
+ *     Slice, Gather, Pad: every input after the first must be constant and becomes an
+ *     initializer; Pad modes constant, reflect, edge with non-negative pads.</li>
  * <li>Gemm: explicit alpha, beta, transA, transB. Flatten, Concat, Softmax: explicit
  *     non-negative axis. Softmax from opset &lt; 13 (2-D coercion at {@code axis}) is accepted
  *     when {@code axis} is the last axis, where both definitions agree.</li>
@@ -109,8 +113,32 @@ final class OpNormalizer {
                     return null;
                 }
             }
+            case "Squeeze", "Unsqueeze", "ReduceSum" -> {
+                if (!axesInput(n, s, a, inputs, where, x)) {
+                    return null;
+                }
+                if (n.opType().equals("ReduceSum")) {
+                    a.put("keepdims", n.attrInt("keepdims", 1));
+                }
+            }
+            case "ReduceMean" -> a.put("keepdims", n.attrInt("keepdims", 1));
+            case "Split" -> {
+                if (!splitInput(n, s, a, inputs, where)) {
+                    return null;
+                }
+                a.put("axis", n.attrInt("axis", 0));
+            }
+            case "Slice", "Gather", "Pad" -> {
+                if (!constantInputs(n, s, inputs, where)) {
+                    return null;
+                }
+                if (n.opType().equals("Pad") && !pad(n, s, a, where)) {
+                    return null;
+                }
+            }
             default -> {
-                // MatMul, Add, Mul, Relu, Sigmoid, Identity: nothing to normalize
+                // MatMul, Add, Sub, Mul, Div, Neg, Relu, Sigmoid, HardSigmoid, HardSwish, Transpose, Identity:
+                // nothing to normalize
             }
         }
         return new Node(n.name(), n.opType(), inputs, outputs, a);
@@ -141,7 +169,7 @@ final class OpNormalizer {
             s.problems.add(where + ": auto_pad '" + autoPad + "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER");
             return false;
         }
-        long[] pads = ShapeInference.pads(n, where, spatial, kernel, strides, dil);
+        long[] pads = ShapeRules.pads(n, where, spatial, kernel, strides, dil);
         a.remove("auto_pad");
         a.put("kernel_shape", kernel);
         a.put("strides", strides);
@@ -156,18 +184,112 @@ final class OpNormalizer {
         }
         a.put("pads", pads);
         if (!n.opType().equals("Conv")) {
-            if (n.attrInt("ceil_mode", 0) != 0) {
-                for (int i = 0; i < 2; i++) {
-                    long floor = ConvGeometry.outputSize(spatial[i], kernel[i], strides[i], pads[i], pads[i + 2], dil[i], false);
-                    long ceil = ConvGeometry.outputSize(spatial[i], kernel[i], strides[i], pads[i], pads[i + 2], dil[i], true);
-                    if (floor != ceil) {
-                        s.problems.add(where + ": ceil_mode=1 changes the output size on spatial axis " + i + " ("
-                                + ceil + " instead of " + floor + "); only ceil_mode=0 is supported");
-                        return false;
-                    }
-                }
+            long ceilMode = n.attrInt("ceil_mode", 0);
+            if (ceilMode != 0 && ceilMode != 1) {
+                s.problems.add(where + ": ceil_mode " + ceilMode + " must be 0 or 1");
+                return false;
             }
-            a.put("ceil_mode", 0L);
+            boolean changes = false;
+            for (int i = 0; i < 2 && ceilMode == 1; i++) {
+                long floor = ConvGeometry.outputSize(spatial[i], kernel[i], strides[i], pads[i], pads[i + 2], dil[i], false);
+                long ceil = ConvGeometry.outputSize(spatial[i], kernel[i], strides[i], pads[i], pads[i + 2], dil[i], true);
+                changes |= floor != ceil;
+            }
+            a.put("ceil_mode", changes ? 1L : 0L); // 0 where ceil_mode gives the same windows
+        }
+        return true;
+    }
+
+    /**
+     * Squeeze, Unsqueeze and ReduceSum take their axes as input 1 from opset 13: an opset 11-12
+     * {@code axes} attribute becomes that input (an INT64 initializer), a constant input becomes
+     * an initializer. Squeeze without axes gets the explicit list of its static size-1 dimensions,
+     * so that a batch of one is never squeezed.
+     */
+    private static boolean axesInput(Node n, ImportState s, Map<String, Object> a, List<String> inputs, String where,
+                                     long[] x) {
+        long[] axes = null;
+        if (a.containsKey("axes")) {
+            axes = (long[]) a.remove("axes");
+        } else if (n.hasInput(1)) {
+            FoldedTensor c = s.constant(n.input(1));
+            if (c == null || c.isReal() || c.hasBatch()) {
+                s.problems.add(where + ": axes input '" + n.input(1) + "' must be a constant integer tensor");
+                return false;
+            }
+            axes = c.ints().clone();
+        }
+        if (axes == null && n.opType().equals("Squeeze")) {
+            axes = java.util.stream.IntStream.range(0, x.length).filter(i -> x[i] == 1).asLongStream().toArray();
+        }
+        while (inputs.size() > 1) {
+            inputs.remove(inputs.size() - 1);
+        }
+        if (axes != null) {
+            String name = s.freshName(n.name() + "_axes");
+            s.addInitializer(name, Nd4j.createFromArray(axes));
+            inputs.add(name);
+        }
+        return true;
+    }
+
+    /** Split's sizes as input 1 (opset 13 form): from the opset 11-12 attribute or a constant input. */
+    private static boolean splitInput(Node n, ImportState s, Map<String, Object> a, List<String> inputs, String where) {
+        a.remove("num_outputs");
+        if (a.containsKey("split")) {
+            long[] split = (long[]) a.remove("split");
+            String name = s.freshName(n.name() + "_split");
+            s.addInitializer(name, Nd4j.createFromArray(split));
+            while (inputs.size() > 1) {
+                inputs.remove(inputs.size() - 1);
+            }
+            inputs.add(name);
+            return true;
+        }
+        return constantInputs(n, s, inputs, where);
+    }
+
+    /** Every input but the first must be a constant; each becomes an initializer. */
+    private static boolean constantInputs(Node n, ImportState s, List<String> inputs, String where) {
+        boolean ok = true;
+        for (int i = 1; i < inputs.size(); i++) {
+            String in = inputs.get(i);
+            if (in.isEmpty() || s.initializers.containsKey(in)) {
+                continue;
+            }
+            FoldedTensor c = s.constant(in);
+            if (c == null || c.hasBatch()) {
+                s.problems.add(where + ": input " + i + " '" + in + "' must be a constant"
+                        + (c == null ? "" : " (it is computed from the dynamic batch size)"));
+                ok = false;
+            } else {
+                s.addInitializer(in, c.toArray());
+            }
+        }
+        return ok;
+    }
+
+    /** Pad: mode constant, reflect or edge; non-negative pads; a scalar constant value. */
+    private static boolean pad(Node n, ImportState s, Map<String, Object> a, String where) {
+        String mode = n.attrString("mode", "constant");
+        if (!List.of("constant", "reflect", "edge").contains(mode)) {
+            s.problems.add(where + ": mode '" + mode + "' is not supported (constant, reflect, edge)");
+            return false;
+        }
+        a.put("mode", mode);
+        if (n.hasInput(3)) {
+            s.problems.add(where + ": the axes input (opset 18) is not supported");
+            return false;
+        }
+        long[] pads = s.initializers.containsKey(n.input(1)) ? s.initializers.get(n.input(1)).toLongVector() : null;
+        if (pads == null || Arrays.stream(pads).anyMatch(p -> p < 0)) {
+            s.problems.add(where + ": pads " + Arrays.toString(pads) + " must be constant and non-negative"
+                    + " (cropping is not supported)");
+            return false;
+        }
+        if (n.hasInput(2) && s.initializers.get(n.input(2)).length() != 1) {
+            s.problems.add(where + ": constant_value '" + n.input(2) + "' must be a scalar");
+            return false;
         }
         return true;
     }

@@ -2,39 +2,14 @@ package io.qforge.engine.ops;
 
 import io.qforge.engine.graph.Node;
 import java.util.Collections;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The ONNX op types the engine can run and train, and the {@link Op} built for each.
- * Construction validates the node's attributes; shape checks happen at the first forward.
+ * Builds the {@link Op} of a node from the {@link OpTable} (construction validates the node's
+ * attributes; shape checks happen at the first forward).
  */
 public final class OpRegistry {
-    private static final Map<String, OpFactory> FACTORIES;
-
-    static {
-        Map<String, OpFactory> m = new TreeMap<>();
-        m.put("Conv", ConvOp::new);
-        m.put("Gemm", GemmOp::new);
-        m.put("MatMul", MatMulOp::new);
-        m.put("Add", AddOp::new);
-        m.put("Mul", MulOp::new);
-        m.put("Relu", n -> new ReluOp());
-        m.put("Clip", ClipOp::new);
-        m.put("Sigmoid", n -> new SigmoidOp());
-        m.put("BatchNormalization", BatchNormOp::new);
-        m.put("MaxPool", MaxPoolOp::new);
-        m.put("AveragePool", AveragePoolOp::new);
-        m.put("GlobalAveragePool", GlobalAveragePoolOp::new);
-        m.put("Flatten", FlattenOp::new);
-        m.put("Reshape", ReshapeOp::new);
-        m.put("Identity", n -> new IdentityOp());
-        m.put("Dropout", DropoutOp::new);
-        m.put("Softmax", SoftmaxOp::new);
-        m.put("Concat", ConcatOp::new);
-        FACTORIES = Collections.unmodifiableMap(m);
-    }
 
     private OpRegistry() {
     }
@@ -46,17 +21,17 @@ public final class OpRegistry {
      *                                  attribute is invalid or unsupported
      */
     public static Op create(Node node) {
-        OpFactory f = FACTORIES.get(node.opType());
-        if (f == null) {
+        OpSpec spec = OpTable.get(node.opType());
+        if (spec == null) {
             throw new IllegalArgumentException("node '" + node.name() + "': op type '" + node.opType()
-                    + "' is not supported; supported: " + FACTORIES.keySet());
+                    + "' is not supported; supported: " + supportedOpTypes());
         }
-        return f.create(node);
+        return spec.create(node);
     }
 
     /** The supported ONNX op types (default domain), sorted. */
     public static Set<String> supportedOpTypes() {
-        return FACTORIES.keySet();
+        return Collections.unmodifiableSet(new TreeSet<>(OpTable.types()));
     }
 
     /** This registry as an {@link OpFactory}. */

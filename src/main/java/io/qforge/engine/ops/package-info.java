@@ -1,5 +1,8 @@
 /**
- * Forward and backward passes of the ONNX ops the engine trains, on ND4J custom ops.
+ * The ONNX ops the engine keeps, each whole in one entry of {@link io.qforge.engine.ops.OpTable}:
+ * its forward and backward pass on ND4J custom ops ({@link io.qforge.engine.ops.Op}), its shape rule
+ * ({@link io.qforge.engine.ops.ShapeInference} walks a graph with them) and its quantization role
+ * ({@link io.qforge.engine.ops.QuantRole}, docs/QUANTIZATION-POLICY.md).
  *
  * <p>{@link io.qforge.engine.ops.OpRegistry#create} builds one {@link io.qforge.engine.ops.Op}
  * per node (attributes validated there; shapes at the first forward). The contract the executor

@@ -65,6 +65,20 @@ public sealed interface QuantUnit {
         }
     }
 
+    /**
+     * An op without an integer kernel (standalone BatchNormalization, a Softmax inside the graph, an
+     * op with a constant operand, ...), optionally with a fused Relu / constant Clip: it runs in float
+     * between DequantizeLinear of its integer inputs and QuantizeLinear of its output, as ONNX Runtime
+     * runs QDQ models. Its inputs and output are quantized like any unit's; the simulation computes the
+     * same thing (float op on fake-quantized inputs, output fake-quantized).
+     */
+    record FloatIsland(Node op, Node activation) implements QuantUnit {
+        @Override
+        public List<Node> nodes() {
+            return present(op, activation);
+        }
+    }
+
     /** MaxPool, Flatten, Reshape, Identity, Dropout: the output shares the input's quantization. */
     record ShapeOnly(Node op) implements QuantUnit {
         @Override

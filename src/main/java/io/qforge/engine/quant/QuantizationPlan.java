@@ -17,6 +17,8 @@ import java.util.Set;
  * <li>the weight of every Conv / Gemm / MatMul with a constant weight (per output channel);</li>
  * <li>the output of every unit: Conv(+BN)(+Relu/Clip), Gemm/MatMul(+bias Add)(+Relu/Clip),
  *     Add(+Relu/Clip), Mul, Concat, Sigmoid, AveragePool, GlobalAveragePool, any other op;</li>
+ * <li>the inputs and output of a float island (an op without an integer kernel: it runs in float
+ *     between DequantizeLinear and QuantizeLinear; its constant inputs stay float);</li>
  * <li>an op input that is not quantized yet (for example both inputs of an Add that are not unit
  *     outputs);</li>
  * <li>none after MaxPool / Flatten / Reshape / Identity / Dropout: their output shares the input's
@@ -62,6 +64,9 @@ public final class QuantizationPlan {
             } else if (u instanceof QuantUnit.Quantized q) {
                 q.op().inputs().forEach(p::ensure);
                 p.ensure(q.output());
+            } else if (u instanceof QuantUnit.FloatIsland f) {
+                f.op().inputs().forEach(p::ensure);
+                p.ensure(f.output());
             } else if (u instanceof QuantUnit.ShapeOnly s) {
                 p.ensure(s.op().input(0));
                 sources.put(s.output(), sources.get(s.op().input(0)));

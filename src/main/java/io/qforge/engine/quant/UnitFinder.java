@@ -2,6 +2,8 @@ package io.qforge.engine.quant;
 
 import io.qforge.engine.graph.Graph;
 import io.qforge.engine.graph.Node;
+import io.qforge.engine.ops.OpTable;
+import io.qforge.engine.ops.QuantRole;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,10 +15,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Groups the nodes of an FP32 graph into {@link QuantUnit}s, walking them in topological order.
  * A node joins the unit of its producer only when it is the producer output's sole consumer and
- * that output is not a graph output (otherwise the intermediate tensor is needed on its own).
+ * that output is not a graph output (otherwise the intermediate tensor is needed on its own). The
+ * kind of unit follows the op's {@link QuantRole} in the {@link OpTable}: a Conv/Gemm/MatMul with a
+ * constant weight is a {@link QuantUnit.Linear}; another INTEGER op whose inputs are all activations
+ * a {@link QuantUnit.Quantized}; SHARES_INPUT_ENCODING a {@link QuantUnit.ShapeOnly}; FLOAT_TAIL on the
+ * graph output a {@link QuantUnit.FloatTail}; everything else a {@link QuantUnit.FloatIsland}.
  */
 final class UnitFinder {
-    static final Set<String> SHAPE_ONLY = Set.of("MaxPool", "Flatten", "Reshape", "Identity", "Dropout");
+    /** The linear op types: an integer unit when their weight is a constant ({@link #isLinear}). */
+    static final Set<String> LINEAR = Set.of("Conv", "Gemm", "MatMul");
 
     private final Graph g;
     private final Map<String, List<Node>> consumers = new HashMap<>();
@@ -72,18 +79,20 @@ final class UnitFinder {
             Node act = next != null && isFusableActivation(next) ? next : null;
             return new QuantUnit.Linear(n, bn, biasAdd, act);
         }
-        if (SHAPE_ONLY.contains(type)) {
+        QuantRole role = OpTable.role(type);
+        if (role == QuantRole.SHARES_INPUT_ENCODING) {
             return new QuantUnit.ShapeOnly(n);
         }
-        if (type.equals("Softmax") && graphOutputs.contains(n.output(0))) {
+        if (role == QuantRole.FLOAT_TAIL && graphOutputs.contains(n.output(0))) {
             return new QuantUnit.FloatTail(n);
         }
+        boolean integer = role == QuantRole.INTEGER && !LINEAR.contains(type) && !hasConstantInput(n);
         Node act = null;
-        if (type.equals("Add")) {
+        if (type.equals("Add") || !integer) {
             Node next = soleConsumer(n.output(0));
             act = next != null && isFusableActivation(next) ? next : null;
         }
-        return new QuantUnit.Quantized(n, act);
+        return integer ? new QuantUnit.Quantized(n, act) : new QuantUnit.FloatIsland(n, act);
     }
 
     /** Conv (4-D weight), Gemm, or MatMul with a 2-D weight, the weight a floating initializer. */
@@ -97,6 +106,11 @@ final class UnitFinder {
             case "Gemm", "MatMul" -> w.rank() == 2;
             default -> false;
         };
+    }
+
+    /** True when some input is an initializer (an integer kernel reads quantized activations only). */
+    private boolean hasConstantInput(Node n) {
+        return n.inputs().stream().anyMatch(t -> !t.isEmpty() && g.isInitializer(t));
     }
 
     private boolean isFoldableBatchNorm(Node bn, String convOut) {

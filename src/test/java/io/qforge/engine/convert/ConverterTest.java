@@ -9,7 +9,7 @@ import io.qforge.engine.exec.Executor;
 import io.qforge.engine.graph.ElementType;
 import io.qforge.engine.graph.Graph;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.ops.ShapeInference;
 import io.qforge.engine.graph.ValueInfo;
 import io.qforge.engine.quant.Calibrator;
 import io.qforge.engine.quant.Granularity;
@@ -174,7 +174,7 @@ class ConverterTest {
     }
 
     @Test
-    void aSoftmaxInsideTheGraphIsRefusedNamingTheNode() {
+    void aSoftmaxInsideTheGraphBecomesAFloatIslandBetweenIntegerGemms() {
         Map<String, INDArray> inits = new LinkedHashMap<>();
         Nd4j.getRandom().setSeed(5);
         inits.put("w1", Nd4j.randn(DataType.FLOAT, 3, 4));
@@ -188,8 +188,14 @@ class ConverterTest {
                 nodes, inits, ShapeInference.infer(in, nodes, inits), 13);
         QatModel m = QatModel.prepare(g, QuantConfig.defaults());
         Calibrator.calibrate(m, Nd4j.randn(DataType.FLOAT, 16, 4), 8, 2);
-        assertThatThrownBy(() -> IntModelConverter.convert(m)).isInstanceOf(ConversionException.class)
-                .hasMessageContaining("'mid_softmax'").hasMessageContaining("Softmax");
+        IntModel im = IntModelConverter.convert(m);
+        assertThat(im.layers()).extracting(IntLayer::name).containsExactly("fc1", "mid_softmax", "fc2");
+        assertThat(im.layers().get(0)).isInstanceOf(IntLayer.Gemm.class);
+        assertThat(im.layers().get(1)).isInstanceOfSatisfying(IntLayer.FloatIsland.class, f -> {
+            assertThat(f.inputs()).containsExactly("h");
+            assertThat(f.opType()).isEqualTo("Softmax");
+        });
+        assertThat(im.layers().get(2)).isInstanceOf(IntLayer.Gemm.class);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.qforge.engine.job;
 import io.qforge.engine.graph.ElementType;
 import io.qforge.engine.graph.Graph;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.ops.ShapeInference;
 import io.qforge.engine.graph.ValueInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -107,14 +107,14 @@ class OnnxImporterRefusalTest {
                 .weight("w", 4, 3, 3, 3).positive("sc", 4).weight("b", 4).weight("m", 4).positive("v", 4)
                 .node("Conv", "conv", "c", in("x", "w"))
                 .node("BatchNormalization", "bn", in("c", "sc", "b", "m", "v"), in("bn", "rm", "rv"), f("epsilon", 1e-5f))
-                .node("MaxPool", "pool", "p", in("x"), ints("kernel_shape", 2, 2), ints("strides", 2, 2), i("ceil_mode", 1))
+                .node("MaxPool", "pool", "p", in("x"), ints("kernel_shape", 2, 2), ints("strides", 2, 2), i("ceil_mode", 2))
                 .node("Dropout", "drop", in("x"), in("d", "mask"))
                 .node("Add", "use_mask", "y", in("d", "mask"))
                 .output("bn").output("p").output("y").bytes();
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> OnnxImporter.load(model));
         assertThat(String.join("\n", e.problems()))
                 .contains("node 'bn' (BatchNormalization): has 3 outputs")
-                .contains("node 'pool' (MaxPool): ceil_mode=1 changes the output size")
+                .contains("node 'pool' (MaxPool): ceil_mode 2 must be 0 or 1")
                 .contains("'mask' is used");
     }
 
@@ -129,11 +129,30 @@ class OnnxImporterRefusalTest {
     }
 
     @Test
-    void opset11SoftmaxOnlyOnTheLastAxis() {
-        byte[] bad = OnnxModels.opset(11).input("x", -1, 3, 4, 4)
+    void ceilModeThatChangesTheSizeIsKept() {
+        byte[] model = OnnxModels.opset(13).input("x", -1, 2, 8, 8)
+                .node("MaxPool", "pool", "y", in("x"), ints("kernel_shape", 3, 3), ints("strides", 2, 2), i("ceil_mode", 1))
+                .output("y", -1, 2, 4, 4).bytes();
+        var g = OnnxImporter.load(model);
+        assertThat(g.nodes().get(0).attrInt("ceil_mode", -1)).isEqualTo(1);
+        assertThat(g.shapes().get("y")).containsExactly(-1, 2, 4, 4);
+        assertThat(EngineParity.maxAbsDiff(model, 5, 2, 2, 8, 8)).isZero();
+    }
+
+    @Test
+    void opset11SoftmaxCoercesTo2dAtItsAxis() {
+        byte[] coerced = OnnxModels.opset(11).input("x", -1, 3, 4, 4)
                 .node("Softmax", "sm", "y", in("x")).output("y", -1, 3, 4, 4).bytes();
+        assertThat(OnnxImporter.load(coerced).nodes()).extracting(n -> n.opType())
+                .containsExactly("Reshape", "Softmax", "Reshape");
+        assertThat(EngineParity.maxAbsDiff(coerced, 3, 2, 3, 4, 4)).isLessThanOrEqualTo(1e-6);
+        byte[] two = OnnxModels.opset(12).input("x", -1, 3, 4, 4)
+                .node("Softmax", "sm", "y", in("x"), i("axis", 2)).output("y", -1, 3, 4, 4).bytes();
+        assertThat(EngineParity.maxAbsDiff(two, 4, 2, 3, 4, 4)).isLessThanOrEqualTo(1e-6);
+        byte[] bad = OnnxModels.opset(11).input("x", -1, 3, 4, 4)
+                .node("Softmax", "sm", "y", in("x"), i("axis", 0)).output("y", -1, 3, 4, 4).bytes();
         assertThatThrownBy(() -> OnnxImporter.load(bad)).isInstanceOf(UnsupportedModelException.class)
-                .hasMessageContaining("node 'sm' (Softmax): opset 11 Softmax with axis 1 on a rank-4 input");
+                .hasMessageContaining("node 'sm' (Softmax): opset 11 axis 0 on a rank-4 input would normalize across the batch");
         byte[] ok = OnnxModels.opset(11).input("x", -1, 10)
                 .node("Softmax", "sm", "y", in("x")).output("y", -1, 10).bytes();
         assertThat(OnnxImporter.load(ok).nodes().get(0).attrInt("axis", -7)).isEqualTo(1);

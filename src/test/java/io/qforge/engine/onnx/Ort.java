@@ -18,8 +18,17 @@ final class Ort {
     }
 
     static Output run(byte[] model, float[] input, long[] shape) {
+        return run(model, input, shape, true);
+    }
+
+    /**
+     * With {@code optimized} false ONNX Runtime runs the graph as written (no fusions): its PadFusion
+     * merges a constant-zero Pad into a following MaxPool, which then pads with -infinity instead
+     * of zeros, so the optimized result is not the model's.
+     */
+    static Output run(byte[] model, float[] input, long[] shape, boolean optimized) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        try (OrtSession.SessionOptions opts = optimized ? new OrtSession.SessionOptions() : unoptimized();
              OrtSession session = env.createSession(model, opts);
              OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape)) {
             String name = session.getInputNames().iterator().next();
@@ -33,6 +42,12 @@ final class Ort {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }
+    }
+
+    private static OrtSession.SessionOptions unoptimized() throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+        return o;
     }
 
     static float[] random(long seed, long... shape) {

@@ -11,7 +11,8 @@ class OpRegistryTest {
     void listsSupportedOps() {
         assertThat(OpRegistry.supportedOpTypes()).contains("Conv", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip",
                 "Sigmoid", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape",
-                "Identity", "Dropout", "Softmax", "Concat").hasSize(18);
+                "Identity", "Dropout", "Softmax", "Concat", "Sub", "Div", "Neg", "HardSigmoid", "HardSwish", "Transpose",
+                "Squeeze", "Unsqueeze", "Split", "Slice", "Gather", "ReduceMean", "ReduceSum", "Pad").hasSize(32);
     }
 
     @Test
@@ -29,5 +30,8 @@ class OpRegistryTest {
         assertThat(TestArrays.op("BatchNormalization", 5).trainableInputs()).containsExactly(1, 2);
         assertThat(TestArrays.op("Add", 2).trainableInputs()).containsExactly(0, 1);
         assertThat(TestArrays.op("Relu", 1).trainableInputs()).isEmpty();
+        assertThat(TestArrays.op("Sub", 2).trainableInputs()).containsExactly(0, 1);
+        assertThat(TestArrays.op("Div", 2).trainableInputs()).containsExactly(0, 1);
+        assertThat(TestArrays.op("Pad", 2).trainableInputs()).isEmpty();
     }
 }

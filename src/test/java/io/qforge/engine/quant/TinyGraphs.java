@@ -3,7 +3,7 @@ package io.qforge.engine.quant;
 import io.qforge.engine.graph.ElementType;
 import io.qforge.engine.graph.Graph;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.ops.ShapeInference;
 import io.qforge.engine.graph.ValueInfo;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,7 @@
-package io.qforge.engine.graph;
+package io.qforge.engine.ops;
+
+import io.qforge.engine.graph.Node;
+import io.qforge.engine.graph.ShapeInferenceException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

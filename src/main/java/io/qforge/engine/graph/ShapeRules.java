@@ -2,94 +2,37 @@ package io.qforge.engine.graph;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Infers the shape of every tensor of a graph from its input shapes and initializers. The
- * dynamic batch dimension is -1; every other dimension is static. Mismatches (Gemm inner
- * dimensions, Conv channels, Concat sizes, broadcasting) throw {@link ShapeInferenceException}
- * naming the node.
- *
- * <p>Ops: Conv, MaxPool, AveragePool (pads/strides/dilations/groups, auto_pad, ceil_mode),
- * GlobalAveragePool, GlobalMaxPool, Gemm (transA/transB), MatMul (N-D broadcast), Add, Sub, Mul,
- * Div (broadcast), Flatten, Reshape (0 = copy, -1 = infer, constant shape), Concat,
- * BatchNormalization and the shape-preserving Relu, Sigmoid, Tanh, Clip, Softmax, Identity,
- * Dropout.
+ * Shape rules of the ops, each {@code (node, input shapes, constant by name) -> output shape}: the
+ * dynamic batch dimension is -1, every other dimension static. Mismatches (Gemm inner dimensions,
+ * Conv channels, Concat sizes, broadcasting) throw {@link ShapeInferenceException} naming the node.
+ * The op table ({@code io.qforge.engine.ops.OpTable}) says which rule each op type uses.
  */
-public final class ShapeInference {
+public final class ShapeRules {
 
-    private ShapeInference() {
+    private ShapeRules() {
     }
 
-    /** Re-infers every tensor shape of {@code g}. */
-    public static Map<String, long[]> infer(Graph g) {
-        return infer(g.inputs(), g.nodes(), g.initializers());
+    /** Shape-preserving ops (Relu, Sigmoid, Clip, Softmax, BatchNormalization's data, Identity, ...). */
+    public static long[] same(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        return in.get(0).clone();
     }
 
-    /**
-     * Infers shapes for graph inputs, initializers and every node output, walking the nodes in
-     * the given (topological) order.
-     */
-    public static Map<String, long[]> infer(List<ValueInfo> inputs, List<Node> nodes, Map<String, INDArray> initializers) {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        for (ValueInfo in : inputs) {
-            shapes.put(in.name(), in.shape());
-        }
-        initializers.forEach((k, v) -> shapes.put(k, v.shape()));
-        for (Node n : nodes) {
-            List<long[]> ins = new ArrayList<>();
-            for (String name : n.inputs()) {
-                if (name.isEmpty()) {
-                    ins.add(null);
-                } else {
-                    long[] s = shapes.get(name);
-                    if (s == null) {
-                        throw new ShapeInferenceException(n.opType() + " '" + n.name() + "': input '" + name
-                                + "' is not a graph input, an initializer or the output of an earlier node");
-                    }
-                    ins.add(s);
-                }
-            }
-            List<long[]> outs = inferNode(n, ins, initializers::get);
-            for (int i = 0; i < outs.size() && i < n.outputs().size(); i++) {
-                if (!n.output(i).isEmpty()) {
-                    shapes.put(n.output(i), outs.get(i));
-                }
-            }
-        }
-        return shapes;
+    /** Element-wise ops with numpy broadcasting of two inputs (Add, Mul, ...). */
+    public static long[] broadcast(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        return Broadcast.shape(in.get(0), in.get(1), where(n));
     }
 
-    /**
-     * The output shapes of one node.
-     *
-     * @param in        shape of each input, null for an absent optional input
-     * @param constants value of a constant input by tensor name (Reshape's shape), or null
-     */
-    public static List<long[]> inferNode(Node n, List<long[]> in, Function<String, INDArray> constants) {
-        String where = n.opType() + " '" + n.name() + "'";
-        long[] x = in.isEmpty() ? null : in.get(0);
-        return switch (n.opType()) {
-            case "Relu", "Sigmoid", "Tanh", "Clip", "Softmax", "Identity", "Dropout", "LeakyRelu" -> List.of(x.clone());
-            case "Add", "Sub", "Mul", "Div" -> List.of(Broadcast.shape(x, in.get(1), where));
-            case "BatchNormalization" -> List.of(batchNorm(where, in));
-            case "Conv" -> List.of(conv(n, where, in));
-            case "MaxPool", "AveragePool" -> List.of(pool(n, where, x));
-            case "GlobalAveragePool", "GlobalMaxPool" -> List.of(globalPool(where, x));
-            case "Gemm" -> List.of(gemm(n, where, in));
-            case "MatMul" -> List.of(matMul(where, x, in.get(1)));
-            case "Flatten" -> List.of(flatten(n, where, x));
-            case "Reshape" -> List.of(reshape(n, where, x, constants.apply(n.input(1))));
-            case "Concat" -> List.of(concat(n, where, in));
-            default -> throw new ShapeInferenceException(where + ": no shape inference for op type " + n.opType());
-        };
+    static String where(Node n) {
+        return n.opType() + " '" + n.name() + "'";
     }
 
-    private static long[] batchNorm(String where, List<long[]> in) {
+    public static long[] batchNorm(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
         long[] x = in.get(0);
         if (x.length < 2) {
             throw new ShapeInferenceException(where + ": input rank " + x.length + " < 2");
@@ -104,7 +47,8 @@ public final class ShapeInference {
         return x.clone();
     }
 
-    private static long[] conv(Node n, String where, List<long[]> in) {
+    public static long[] conv(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
         long[] x = in.get(0);
         long[] w = in.get(1);
         if (x.length < 3 || w.length != x.length) {
@@ -137,7 +81,9 @@ public final class ShapeInference {
         return out;
     }
 
-    private static long[] pool(Node n, String where, long[] x) {
+    public static long[] pool(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
+        long[] x = in.get(0);
         if (x.length < 3) {
             throw new ShapeInferenceException(where + ": input rank " + x.length + " < 3");
         }
@@ -230,7 +176,9 @@ public final class ShapeInference {
         }
     }
 
-    private static long[] globalPool(String where, long[] x) {
+    public static long[] globalPool(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
+        long[] x = in.get(0);
         if (x.length < 3) {
             throw new ShapeInferenceException(where + ": input rank " + x.length + " < 3");
         }
@@ -239,7 +187,8 @@ public final class ShapeInference {
         return out;
     }
 
-    private static long[] gemm(Node n, String where, List<long[]> in) {
+    public static long[] gemm(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
         long[] a = in.get(0);
         long[] b = in.get(1);
         if (a.length != 2 || b.length != 2) {
@@ -264,7 +213,10 @@ public final class ShapeInference {
         return out;
     }
 
-    private static long[] matMul(String where, long[] a, long[] b) {
+    public static long[] matMul(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
+        long[] a = in.get(0);
+        long[] b = in.get(1);
         if (a.length == 0 || b.length == 0) {
             throw new ShapeInferenceException(where + ": MatMul of a scalar");
         }
@@ -290,7 +242,9 @@ public final class ShapeInference {
         return out.stream().mapToLong(Long::longValue).toArray();
     }
 
-    private static long[] flatten(Node n, String where, long[] x) {
+    public static long[] flatten(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
+        long[] x = in.get(0);
         long axis = n.attrInt("axis", 1);
         if (axis < 0) {
             axis += x.length;
@@ -312,7 +266,10 @@ public final class ShapeInference {
      * it keeps B as a whole dimension (a copied 0, or the -1 entry when the explicit entries
      * multiply to K).
      */
-    private static long[] reshape(Node n, String where, long[] x, INDArray shapeTensor) {
+    public static long[] reshape(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
+        long[] x = in.get(0);
+        INDArray shapeTensor = constants.apply(n.input(1));
         if (shapeTensor == null) {
             throw new ShapeInferenceException(where + ": shape input '" + n.input(1) + "' is not a constant");
         }
@@ -373,7 +330,8 @@ public final class ShapeInference {
         return out;
     }
 
-    private static long[] concat(Node n, String where, List<long[]> in) {
+    public static long[] concat(Node n, List<long[]> in, Function<String, INDArray> constants) {
+        String where = where(n);
         long[] first = in.get(0);
         long axis = n.attrInt("axis", Long.MIN_VALUE);
         if (axis == Long.MIN_VALUE) {
