@@ -7,7 +7,7 @@ import io.qforge.engine.exec.Executor;
 import io.qforge.engine.graph.ElementType;
 import io.qforge.engine.graph.Graph;
 import io.qforge.engine.graph.Node;
-import io.qforge.engine.graph.ShapeInference;
+import io.qforge.engine.ops.ShapeInference;
 import io.qforge.engine.graph.ValueInfo;
 import io.qforge.engine.int8.IntExecutor;
 import io.qforge.engine.quant.Calibrator;
