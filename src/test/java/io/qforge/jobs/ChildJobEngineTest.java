@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.qforge.config.QforgeProperties;
 import io.qforge.engine.data.DatasetLimits;
-import io.qforge.engine.job.WideMlp;
-import io.qforge.engine.onnx.OnnxExporter;
-import io.qforge.support.Npz;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A job attempt in a child JVM ({@code qforge.workers.isolation=process}) with the real engine on
  * fixtures, without Spring or a database: the same phases, checkpoints, artifacts and report as in
- * the worker thread; stop, memory budget and a killed child end it with the child gone.
+ * the worker thread; a stop and a killed child end it with the child gone (the memory budget:
+ * {@link ChildJobRunTest}).
  */
 class ChildJobEngineTest {
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
@@ -137,23 +134,11 @@ class ChildJobEngineTest {
         assertThat(((Number) resources.get("peakRssBytes")).longValue()).isGreaterThan(50L << 20);
     }
 
-    /** A Gemm-ReLU model 30 -> {@code width} -> 2 and a dataset of {@code train} samples: memory scales with batchSize x width. */
-    private Path[] wideJob(int width, int train) throws Exception {
-        Path model = Files.write(work.resolve("wide.onnx"), OnnxExporter.toBytes(WideMlp.graph(30, width, 2)));
-        long[] yTrain = new long[train];
-        for (int i = 0; i < train; i++) yTrain[i] = i % 2;
-        long[] yTest = new long[256];
-        for (int i = 0; i < yTest.length; i++) yTest[i] = i % 2;
-        Path data = Files.write(work.resolve("wide.npz"), new Npz().floats("x_train", new long[] {train, 30})
-                .labels("y_train", yTrain).floats("x_test", new long[] {256, 30}).labels("y_test", yTest).bytes());
-        return new Path[] {model, data};
-    }
-
     @Test
     void aCancelDuringTrainingEndsTheChildAtThatStep() throws Exception {
         var sink = new Recorder();
         sink.onStep = s -> sink.stopWith = new JobStoppedException(JobStoppedException.Reason.CANCELLED, "cancelled by the test");
-        var run = run(work.resolve("cancel"), FIXTURES.resolve("lenet_bn.onnx"), FIXTURES.resolve("digits.npz"), spec(3, 16), sink);
+        var run = run(work.resolve("cancel"), FIXTURES.resolve("mlp.onnx"), FIXTURES.resolve("breast_cancer.npz"), spec(3, 16), sink);
         assertThatThrownBy(() -> child(null, null).run(run)).isInstanceOfSatisfying(JobStoppedException.class,
                 e -> assertThat(e.reason()).isEqualTo(JobStoppedException.Reason.CANCELLED));
         assertThat(sink.steps).containsExactly("1/3:1/" + sink.steps.get(0).split("/")[2]); // stopped at the first step
@@ -176,28 +161,9 @@ class ChildJobEngineTest {
         sink.onStep = s -> {
             if (sink.steps.size() == 1) children().forEach(ProcessHandle::destroyForcibly);
         };
-        var run = run(work.resolve("killed"), FIXTURES.resolve("lenet_bn.onnx"), FIXTURES.resolve("digits.npz"), spec(3, 16), sink);
+        var run = run(work.resolve("killed"), FIXTURES.resolve("mlp.onnx"), FIXTURES.resolve("breast_cancer.npz"), spec(3, 16), sink);
         assertThatThrownBy(() -> child(null, null).run(run)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("The job's process (a child JVM) was killed by signal 9 (SIGKILL")
                 .hasMessageContaining("in phase TRAINING without a result. Last lines of its log:");
-    }
-
-    @Test
-    void aJobOverTheMemoryBudgetFailsNamingTheSettingAndTheNextJobRuns() throws Exception {
-        Path[] files = wideJob(8192, 8192);
-        var engine = child("1GB", "256MB"); // a batch of 8192 x 8192 floats per layer output is 256 MiB
-        var big = run(work.resolve("big"), files[0], files[1], spec(0, 8192), new Recorder());
-        assertThatThrownBy(() -> engine.run(big)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("qforge.workers.memory-budget (1.0 GiB)")
-                .hasMessageContaining("lower spec.batchSize")
-                .hasMessageMatching("(?s).*(resident memory reached|ran out of memory in phase).*");
-        assertThat(children()).isEmpty();
-
-        var small = new Recorder();
-        JobResult r = engine.run(run(work.resolve("small"), files[0], files[1], spec(0, 64), small));
-        assertThat(small.phases).contains("EXPORTING");
-        @SuppressWarnings("unchecked")
-        long peak = ((Number) ((Map<String, Object>) r.report().get("resources")).get("peakRssBytes")).longValue();
-        assertThat(peak).isBetween(50L << 20, 1L << 30);
     }
 }
