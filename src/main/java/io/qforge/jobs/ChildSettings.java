@@ -48,10 +48,11 @@ record ChildSettings(long budget, long heap, boolean explicitBudget, long killGr
         return Math.max(GIB, left / Math.max(1, workers));
     }
 
-    /** 6442450944 -> "6 GiB", 6550000000 -> "6.10 GiB", 300000000 -> "286 MiB". */
+    /** 6442450944 -> "6 GiB", 6550000000 -> "6.10 GiB", 805306368 -> "768 MiB", 300000000 -> "286.1 MiB". */
     static String size(long bytes) {
         if (bytes >= GIB && bytes % GIB == 0) return bytes / GIB + " GiB";
         if (bytes >= GIB) return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) GIB);
-        return String.format(Locale.ROOT, "%d MiB", Math.round(bytes / (double) MIB));
+        if (bytes % MIB == 0) return bytes / MIB + " MiB";
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) MIB);
     }
 }
