@@ -50,7 +50,7 @@ final class ChildCommand {
         options.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         options.add("-XX:+DisplayVMOutputToStderr"); // a crash report must not mix with the protocol on stdout
         options.addAll(settings.extraJvmOptions());
-        String classPath = System.getProperty("java.class.path");
+        String classPath = absolute(System.getProperty("java.class.path"));
         List<String> launch = bootJar(classPath)
                 ? List.of("-cp", classPath, "-Dloader.main=" + ChildMain.class.getName(), PROPERTIES_LAUNCHER)
                 : List.of("-cp", classPath, ChildMain.class.getName());
@@ -81,6 +81,15 @@ final class ChildCommand {
 
     List<String> jvmOptions() {
         return jvmOptions;
+    }
+
+    /** Every entry made absolute: the child runs in the work directory ({@code java -jar target/qforge.jar} gives a relative one). */
+    static String absolute(String classPath) {
+        var entries = new ArrayList<String>();
+        for (String e : classPath.split(File.pathSeparator)) {
+            if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /** A Spring Boot executable jar ({@code java -jar qforge.jar}): classes under BOOT-INF, not on the class path. */
