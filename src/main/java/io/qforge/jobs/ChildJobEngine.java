@@ -144,8 +144,13 @@ final class ChildJobEngine implements JobEngine {
         return new JobResult(report, artifacts);
     }
 
-    /** SIGTERM, then SIGKILL after the kill grace; returns once the child is gone. */
+    /** Closes its stdin (a live child exits on that), SIGTERM, SIGKILL after the kill grace; returns once the child is gone. */
     private void end(Process process) throws InterruptedException {
+        try {
+            process.getOutputStream().close(); // also frees the pipe's file descriptor
+        } catch (IOException ignored) {
+            // the child is gone already
+        }
         if (!process.isAlive()) return;
         process.destroy();
         if (!process.waitFor(settings.killGraceMillis(), TimeUnit.MILLISECONDS)) {
