@@ -13,10 +13,13 @@ RUN groupadd --system --gid 10001 qforge && useradd --system --uid 10001 --gid q
 WORKDIR /app
 COPY --from=build --chown=qforge:qforge /qforge.jar /app/qforge.jar
 # ONNX Runtime 1.29's Linux telemetry crashes the JVM on long command lines (STACK-NOTES.md).
+# Jobs run in child JVMs (qforge.workers.isolation=process): this JVM's heap serves only the API, and
+# what the container has beyond it and 1 GiB is each job's memory budget (README, Settings); the
+# children inherit the JavaCPP cache directory.
 ENV ORT_DISABLE_TELEMETRY=1 \
     OMP_NUM_THREADS=2 \
     OMP_WAIT_POLICY=PASSIVE \
-    JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dorg.bytedeco.javacpp.cachedir=/app/.javacpp"
+    JAVA_OPTS="-XX:MaxRAMPercentage=25 -Dorg.bytedeco.javacpp.cachedir=/app/.javacpp"
 USER 10001:10001
 EXPOSE 8080
 # /app/data holds the embedded PostgreSQL when no SPRING_DATASOURCE_URL is given; /app/.javacpp the unpacked natives.

@@ -138,6 +138,40 @@ public class QforgeProperties {
         public void setMaxJobDuration(Duration v) { maxJobDuration = v; }
         public int getMaxRestarts() { return maxRestarts; }
         public void setMaxRestarts(int v) { maxRestarts = v; }
+
+        /** Where a job attempt runs: in a child JVM of its own (default) or in the worker thread. */
+        public enum Isolation { PROCESS, THREAD }
+
+        /**
+         * {@code process}: each attempt runs in a child JVM (the API JVM holds no training garbage,
+         * the job's memory goes back to the OS when it ends, a memory budget is enforced, a crash
+         * kills only the child). {@code thread}: in the worker thread of this JVM (no budget).
+         */
+        private Isolation isolation = Isolation.PROCESS;
+        /**
+         * Resident memory one job's child JVM may use (heap, ND4J/JavaCPP off-heap, natives); past it
+         * the child is killed and the job FAILS naming this setting. Unset: what this machine or
+         * container has after this JVM's maximum heap and 1 GiB, shared by {@code count} workers
+         * (see {@link io.qforge.jobs.ChildSettings}).
+         */
+        private DataSize memoryBudget;
+        /** The child JVM's {@code -Xmx}; unset: a quarter of the memory budget (at least 512 MB). */
+        private DataSize childHeap;
+        /** After SIGTERM (cancel, shutdown), how long a child JVM may take to exit before SIGKILL. */
+        private Duration killGrace = Duration.ofSeconds(5);
+        /** Extra JVM options for the child JVMs, separated by spaces (e.g. {@code -XX:+UseSerialGC}). */
+        private String childJvmOptions = "";
+
+        public Isolation getIsolation() { return isolation; }
+        public void setIsolation(Isolation v) { isolation = v; }
+        public DataSize getMemoryBudget() { return memoryBudget; }
+        public void setMemoryBudget(DataSize v) { memoryBudget = v; }
+        public DataSize getChildHeap() { return childHeap; }
+        public void setChildHeap(DataSize v) { childHeap = v; }
+        public Duration getKillGrace() { return killGrace; }
+        public void setKillGrace(Duration v) { killGrace = v; }
+        public String getChildJvmOptions() { return childJvmOptions; }
+        public void setChildJvmOptions(String v) { childJvmOptions = v; }
     }
 
     /** The embedded PostgreSQL used when {@code spring.datasource.url} is not set. */

@@ -14,11 +14,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** A Gemm-ReLU MLP with seeded random weights, for tests that need a model of realistic size. */
-final class WideMlp {
+public final class WideMlp {
     private WideMlp() {
     }
 
-    static Graph graph(int... widths) {
+    public static Graph graph(int... widths) {
         Nd4j.getRandom().setSeed(11);
         Map<String, INDArray> inits = new LinkedHashMap<>();
         List<Node> nodes = new ArrayList<>();
