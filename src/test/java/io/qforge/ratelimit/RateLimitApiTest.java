@@ -89,6 +89,8 @@ class RateLimitApiTest extends ServiceTest {
         answers.add(api.get("/v1/jobs/" + id));
         answers.add(api.delete("/v1/jobs/" + id));
         answers.add(api.unchecked().postJson("/v1/jobs", "{}"));
+        answers.add(api.get("/v1/job-spec"));
+        answers.add(api.unchecked().postJson("/v1/job-spec/check", "{}"));
         for (String sub : new String[] {"events", "report", "artifacts", "artifacts/model.int8.onnx"}) {
             answers.add(api.get("/v1/jobs/" + id + "/" + sub));
         }
