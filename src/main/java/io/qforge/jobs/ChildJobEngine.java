@@ -110,12 +110,12 @@ final class ChildJobEngine implements JobEngine {
         if (!process.waitFor(settings.killGraceMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
         }
+        if (result != null) watch.peakRss(result.get("peakRssBytes").longValue());
         var over = watch.overBudget();
         if (over != null) throw new IllegalStateException(overBudget(over));
         watch.rethrowStop();
         run.progress().checkStop();
         if (result != null) {
-            watch.peakRss(result.get("peakRssBytes").longValue());
             return result(result, watch.peakRss());
         }
         if (error != null) {

@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Watches one child JVM every {@value #EVERY_MS} ms while its job runs: samples its resident memory
- * ({@code /proc/<pid>/status}) and kills it at once when it passes the budget; asks the job's
+ * ({@code /proc/<pid>/status}: its peak, VmHWM, so a spike between two samples is seen at the next)
+ * and kills it at once when it has passed the budget; asks the job's
  * progress sink whether to stop (cancel, shutdown, lost lease) even when the child reports nothing,
  * and then ends the child: SIGTERM, and SIGKILL once the kill grace has passed.
  */
@@ -57,7 +58,12 @@ final class ChildWatch implements AutoCloseable {
         peakRss = Math.max(peakRss, reported);
     }
 
+    /**
+     * The child passed the budget: seen by a sample, or — for a child that ended between two
+     * samples — by the peak it reported itself ({@link #peakRss(long)}).
+     */
     OverBudget overBudget() {
+        if (overBudget == null && peakRss > budget) overBudget = new OverBudget(peakRss, phase);
         return overBudget;
     }
 
@@ -77,8 +83,9 @@ final class ChildWatch implements AutoCloseable {
             var status = ProcStatus.of(process.pid());
             if (status.isPresent()) {
                 peakRss = Math.max(peakRss, status.get().peakRssBytes());
-                if (status.get().rssBytes() > budget && overBudget == null) {
-                    overBudget = new OverBudget(status.get().rssBytes(), phase);
+                // VmHWM, not VmRSS: a peak between two samples counts too (the budget bounds the peak)
+                if (status.get().peakRssBytes() > budget && overBudget == null) {
+                    overBudget = new OverBudget(status.get().peakRssBytes(), phase);
                     process.destroyForcibly();
                     return;
                 }

@@ -69,7 +69,7 @@ class ChildJobRunTest extends ServiceTest {
     @Test
     void aJobOverTheMemoryBudgetFailsAndTheSameWorkerRunsTheNextJob() throws Exception {
         var api = newTenant();
-        int train = 8192;
+        int train = 16384;
         long[] yTrain = new long[train];
         long[] yTest = new long[128];
         for (int i = 0; i < train; i++) yTrain[i] = i % 2;
@@ -79,20 +79,24 @@ class ChildJobRunTest extends ServiceTest {
         String data = api.upload("/v1/datasets", "wide.npz", new Npz().floats("x_train", new long[] {train, 8})
                 .labels("y_train", yTrain).floats("x_test", new long[] {128, 8}).labels("y_test", yTest).bytes())
                 .json().get("id").stringValue();
-        // batch 8192 x 16384 floats = 512 MiB for one layer output alone, several at once: far past 1 GiB as soon
-        // as the job calibrates; at batch 64 (4 MiB per output) the job peaks at ~0.3-0.4 GiB (model 0.7 MB)
-        String big = api.postJson("/v1/jobs", jobBody(model, data, "{\"epochs\":0,\"batchSize\":8192,\"calibrationBatches\":1}"))
+        // batch 16384 x 16384 floats = 1 GiB for one layer output alone, several at once: past the 1 GiB budget as
+        // soon as the job calibrates (caught by the watcher's VmHWM sample or by JavaCPP's limit in the child); at
+        // batch 64 (4 MiB per output) the job peaks at ~0.3-0.4 GiB (model 0.7 MB)
+        String big = api.postJson("/v1/jobs", jobBody(model, data, "{\"epochs\":0,\"batchSize\":16384,\"calibrationBatches\":1}"))
                 .json().get("id").stringValue();
         String small = api.postJson("/v1/jobs", jobBody(model, data, "{\"epochs\":0,\"batchSize\":64,\"calibrationBatches\":1}"))
                 .json().get("id").stringValue();
         String q = isolate(big);
-        jdbc.sql("UPDATE jobs SET queue = ? WHERE id = ?::uuid").params(q, small).update();
         var worker = runner("1GB", "256MB");
 
         assertThat(worker.run(claim(q), () -> false)).isEqualTo(JobStatus.FAILED);
+        // the small job joins the queue only now: both were created at the same (test clock) instant, so the
+        // claim order between them would be arbitrary
+        jdbc.sql("UPDATE jobs SET queue = ? WHERE id = ?::uuid").params(q, small).update();
         JsonNode failed = api.get("/v1/jobs/" + big).json();
         assertThat(failed.get("status").stringValue()).isEqualTo("FAILED");
-        assertThat(failed.get("error").stringValue()).contains("qforge.workers.memory-budget (1 GiB)").contains("spec.batchSize");
+        assertThat(failed.get("error").stringValue()).contains("qforge.workers.memory-budget").contains("1 GiB")
+                .contains("spec.batchSize");
 
         assertThat(worker.run(claim(q), () -> false)).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(api.get("/v1/jobs/" + small).json().get("status").stringValue()).isEqualTo("SUCCEEDED");
