@@ -13,11 +13,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * dynamic batch is never squeezed by accident). Without axes every size-1 dimension goes.
  * Backward reshapes G to X's shape. Shape rule: {@link #shapes}.
  */
-public final class SqueezeOp implements Op {
-    private final Node node;
-
+public final class SqueezeOp extends AxesReshapeOp {
     SqueezeOp(Node node) {
-        this.node = node;
+        super(node);
+    }
+
+    @Override
+    long[] outShape(long[] x, long[] axes) {
+        return outShape(node, x, axes);
     }
 
     static long[] outShape(Node n, long[] x, long[] axes) {
@@ -41,19 +44,5 @@ public final class SqueezeOp implements Op {
     public static List<long[]> shapes(Node n, List<long[]> in, Function<String, INDArray> constants) {
         long[] axes = n.hasInput(1) ? Axes.constantInput(n, 1, constants, "axes") : n.attrInts("axes", null);
         return List.of(outShape(n, in.get(0), axes));
-    }
-
-    @Override
-    public INDArray[] forward(INDArray[] inputs, OpContext ctx) {
-        INDArray x = inputs[0];
-        long[] axes = inputs.length > 1 && inputs[1] != null ? Axes.values(inputs[1]) : node.attrInts("axes", null);
-        return new INDArray[] {x.reshape('c', outShape(node, x.shape(), axes))};
-    }
-
-    @Override
-    public INDArray[] backward(INDArray[] inputs, INDArray[] outputs, INDArray[] gradOutputs, OpContext ctx) {
-        INDArray[] out = new INDArray[inputs.length];
-        out[0] = gradOutputs[0].reshape('c', inputs[0].shape());
-        return out;
     }
 }

@@ -11,11 +11,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * counting from its end; opset 13+: input 1, the importer turns the opset 11-12 attribute into
  * that input). Backward reshapes G to X's shape. Shape rule: {@link #shapes}.
  */
-public final class UnsqueezeOp implements Op {
-    private final Node node;
-
+public final class UnsqueezeOp extends AxesReshapeOp {
     UnsqueezeOp(Node node) {
-        this.node = node;
+        super(node);
+    }
+
+    @Override
+    long[] outShape(long[] x, long[] axes) {
+        return outShape(node, x, axes);
     }
 
     static long[] outShape(Node n, long[] x, long[] axes) {
@@ -38,19 +41,5 @@ public final class UnsqueezeOp implements Op {
     public static List<long[]> shapes(Node n, List<long[]> in, Function<String, INDArray> constants) {
         long[] axes = n.hasInput(1) ? Axes.constantInput(n, 1, constants, "axes") : n.attrInts("axes", null);
         return List.of(outShape(n, in.get(0), axes));
-    }
-
-    @Override
-    public INDArray[] forward(INDArray[] inputs, OpContext ctx) {
-        INDArray x = inputs[0];
-        long[] axes = inputs.length > 1 && inputs[1] != null ? Axes.values(inputs[1]) : node.attrInts("axes", null);
-        return new INDArray[] {x.reshape('c', outShape(node, x.shape(), axes))};
-    }
-
-    @Override
-    public INDArray[] backward(INDArray[] inputs, INDArray[] outputs, INDArray[] gradOutputs, OpContext ctx) {
-        INDArray[] out = new INDArray[inputs.length];
-        out[0] = gradOutputs[0].reshape('c', inputs[0].shape());
-        return out;
     }
 }
