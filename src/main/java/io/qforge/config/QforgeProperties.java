@@ -16,12 +16,27 @@ public class QforgeProperties {
     private final Embedded embedded = new Embedded();
     private final Bootstrap bootstrap = new Bootstrap();
     private final Quotas quotas = new Quotas();
+    private final Polling polling = new Polling();
 
     public Uploads getUploads() { return uploads; }
     public Workers getWorkers() { return workers; }
     public Embedded getEmbedded() { return embedded; }
     public Bootstrap getBootstrap() { return bootstrap; }
     public Quotas getQuotas() { return quotas; }
+    public Polling getPolling() { return polling; }
+
+    /** How {@code GET /v1/jobs/{id}} serves polls. */
+    public static class Polling {
+        /**
+         * A job row read for a poll answers every poll of that job for this long (changes made by
+         * this process evict it at once; another instance's are seen within this time). 0 = read
+         * the database on every poll.
+         */
+        private Duration jobCacheTtl = Duration.ofMillis(500);
+
+        public Duration getJobCacheTtl() { return jobCacheTtl; }
+        public void setJobCacheTtl(Duration v) { jobCacheTtl = v; }
+    }
 
     /** Upload limits and the spool directory (uploads are streamed to a temp file there). */
     public static class Uploads {
@@ -161,6 +176,13 @@ public class QforgeProperties {
         private Duration killGrace = Duration.ofSeconds(5);
         /** Extra JVM options for the child JVMs, separated by spaces (e.g. {@code -XX:+UseSerialGC}). */
         private String childJvmOptions = "";
+        /**
+         * Scheduling niceness of the child JVMs (0-19; 0 = the same priority as the API). Training is
+         * background work: with a positive value the kernel runs request threads and the database
+         * first when they are runnable, so polling stays fast while a job uses every core, and the
+         * job still gets all the CPU the API leaves idle.
+         */
+        private int childNice = 10;
 
         public Isolation getIsolation() { return isolation; }
         public void setIsolation(Isolation v) { isolation = v; }
@@ -172,6 +194,8 @@ public class QforgeProperties {
         public void setKillGrace(Duration v) { killGrace = v; }
         public String getChildJvmOptions() { return childJvmOptions; }
         public void setChildJvmOptions(String v) { childJvmOptions = v; }
+        public int getChildNice() { return childNice; }
+        public void setChildNice(int v) { childNice = v; }
     }
 
     /** The embedded PostgreSQL used when {@code spring.datasource.url} is not set. */

@@ -18,16 +18,23 @@ import java.util.jar.JarFile;
  * of {@link ChildSettings}, this JVM's JavaCPP properties (e.g. its cache directory), and an
  * environment with {@code ORT_DISABLE_TELEMETRY=1} and {@code OMP_WAIT_POLICY=PASSIVE} (others,
  * such as {@code OMP_NUM_THREADS}, inherited). The long options go into an argument file, so the
- * command line stays short (ONNX Runtime's telemetry crashes on long ones, STACK-NOTES.md).
+ * command line stays short (ONNX Runtime's telemetry crashes on long ones, STACK-NOTES.md). The
+ * JVM is started through {@code nice} at {@code qforge.workers.child-nice}: training yields the CPU
+ * to request threads and the database.
  */
 final class ChildCommand {
     static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
+    /** Where {@code nice} is looked for (coreutils; the JRE image has it in /usr/bin). */
+    static final List<Path> NICE = List.of(Path.of("/usr/bin/nice"), Path.of("/bin/nice"));
+
+    private final List<String> prefix;
     private final String java;
     private final List<String> jvmOptions;
     private final List<String> launch;
 
-    private ChildCommand(String java, List<String> jvmOptions, List<String> launch) {
+    private ChildCommand(List<String> prefix, String java, List<String> jvmOptions, List<String> launch) {
+        this.prefix = prefix;
         this.java = java;
         this.jvmOptions = jvmOptions;
         this.launch = launch;
@@ -54,7 +61,19 @@ final class ChildCommand {
         List<String> launch = bootJar(classPath)
                 ? List.of("-cp", classPath, "-Dloader.main=" + ChildMain.class.getName(), PROPERTIES_LAUNCHER)
                 : List.of("-cp", classPath, ChildMain.class.getName());
-        return new ChildCommand(java, List.copyOf(options), launch);
+        return new ChildCommand(nicePrefix(settings.nice()), java, List.copyOf(options), launch);
+    }
+
+    /**
+     * {@code nice -n N} (which execs the JVM, so the child's pid is the JVM's), or nothing when
+     * {@code nice} is 0 or there is no {@code nice} binary (the child then runs at this JVM's priority).
+     */
+    static List<String> nicePrefix(int nice) {
+        if (nice == 0) return List.of();
+        for (Path p : NICE) {
+            if (Files.isExecutable(p)) return List.of(p.toString(), "-n", Integer.toString(nice));
+        }
+        return List.of();
     }
 
     /**
@@ -70,7 +89,9 @@ final class ChildCommand {
             text.append('"').append(a.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
         }
         Files.writeString(argFile, text, StandardCharsets.UTF_8);
-        return List.of(java, "@" + argFile, launch.get(launch.size() - 1), request.toString());
+        var command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "@" + argFile, launch.get(launch.size() - 1), request.toString()));
+        return command;
     }
 
     /** The child's environment, applied to {@code env} (a copy of this process's). */

@@ -19,8 +19,10 @@ import java.util.Locale;
  * @param budget resident bytes one child may use; the parent kills it past this
  * @param heap the child's {@code -Xmx}
  * @param explicitBudget whether the budget was set (for messages and the start-up log)
+ * @param nice the child's scheduling niceness (0: as this JVM)
  */
-record ChildSettings(long budget, long heap, boolean explicitBudget, long killGraceMillis, List<String> extraJvmOptions) {
+record ChildSettings(long budget, long heap, boolean explicitBudget, long killGraceMillis, List<String> extraJvmOptions,
+        int nice) {
     static final long MIB = 1L << 20;
     static final long GIB = 1L << 30;
 
@@ -32,9 +34,12 @@ record ChildSettings(long budget, long heap, boolean explicitBudget, long killGr
             throw new IllegalArgumentException("qforge.workers.child-heap (" + size(heap)
                     + ") must be smaller than qforge.workers.memory-budget (" + size(budget) + ")");
         }
+        if (w.getChildNice() < 0 || w.getChildNice() > 19) {
+            throw new IllegalArgumentException("qforge.workers.child-nice must be between 0 and 19, not " + w.getChildNice());
+        }
         String extra = w.getChildJvmOptions() == null ? "" : w.getChildJvmOptions().trim();
         return new ChildSettings(budget, heap, explicit, w.getKillGrace().toMillis(),
-                extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
+                extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")), w.getChildNice());
     }
 
     /** JavaCPP's limit on the off-heap bytes it tracks (ND4J's buffers): what the heap leaves of the budget. */

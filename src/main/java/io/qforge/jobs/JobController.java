@@ -77,13 +77,15 @@ public class JobController {
     }
 
     /**
-     * One row read, nothing that grows with the job; with the ETag of the last answer in
+     * At most one row read per {@code qforge.polling.job-cache-ttl} however many clients poll
+     * ({@link JobSnapshots}), nothing that grows with the job; with the ETag of the last answer in
      * {@code If-None-Match}, an unchanged job is 304 without a body (the view is not even built).
      */
     @GetMapping("/v1/jobs/{id}")
     ResponseEntity<JobView> get(Tenant tenant, @PathVariable UUID id, ServletWebRequest request) {
-        var job = find(tenant, id);
-        String etag = JobView.etag(job);
+        var snapshot = jobs.poll(tenant.id(), id).orElseThrow(() -> ApiException.notFound("Job", id));
+        var job = snapshot.job();
+        String etag = snapshot.etag();
         if (request.checkNotModified(etag)) {
             return null; // 304 with the ETag, already written
         }

@@ -30,10 +30,12 @@ public class JobQueue {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final JobSnapshots snapshots;
 
-    public JobQueue(JdbcClient jdbc, Clock clock) {
+    public JobQueue(JdbcClient jdbc, Clock clock, JobSnapshots snapshots) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.snapshots = snapshots;
     }
 
     public Optional<Claim> claim(String queue, String owner, Duration lease) {
@@ -47,7 +49,10 @@ public class JobQueue {
                 RETURNING *""")
                 .param("owner", owner).param("lease", now.plus(lease)).param("now", now).param("queue", queue)
                 .query((rs, i) -> Job.from(rs)).optional()
-                .map(job -> new Claim(job, owner, job.version()));
+                .map(job -> {
+                    snapshots.evict(job.id());
+                    return new Claim(job, owner, job.version());
+                });
     }
 
     /** Renews the lease. */
@@ -65,6 +70,7 @@ public class JobQueue {
     public LeaseState progress(Claim c, JobPhase phase, Integer epoch, Integer totalEpochs, Integer step,
             Integer stepsPerEpoch, double progress, String metricsJson, Duration lease) {
         var now = now();
+        snapshots.evict(c.id());
         return jdbc.sql("""
                 UPDATE jobs SET phase = ?, epoch = ?, total_epochs = COALESCE(?, total_epochs), step = ?,
                                 steps_per_epoch = ?, progress = ?, metrics = COALESCE(?::jsonb, metrics),
@@ -95,6 +101,7 @@ public class JobQueue {
     /** Ends the claimed job as SUCCEEDED, FAILED or CANCELLED; false if the lease was lost. */
     public boolean finish(Claim c, JobStatus status, String error) {
         var now = now();
+        snapshots.evict(c.id());
         return jdbc.sql("""
                 UPDATE jobs SET status = ?, error = ?, owner = NULL, lease_expires_at = NULL, finished_at = ?,
                                 progress = CASE WHEN ? THEN 1.0 ELSE progress END,
@@ -107,6 +114,7 @@ public class JobQueue {
     /** Puts the claimed job back in the queue (worker shutting down); the attempt is not counted. */
     public boolean release(Claim c) {
         var now = now();
+        snapshots.evict(c.id());
         return jdbc.sql("""
                 UPDATE jobs SET status = 'QUEUED', owner = NULL, lease_expires_at = NULL, attempts = attempts - 1,
                                 version = version + 1, updated_at = ?
@@ -123,7 +131,7 @@ public class JobQueue {
      */
     public List<Reaped> reapExpired(int maxAttempts) {
         var now = now();
-        return jdbc.sql("""
+        List<Reaped> reaped = jdbc.sql("""
                 UPDATE jobs j SET
                     status = CASE WHEN j.cancel_requested THEN 'CANCELLED'
                                   WHEN j.attempts >= :max THEN 'FAILED' ELSE 'QUEUED' END,
@@ -141,6 +149,8 @@ public class JobQueue {
                 .query((rs, i) -> new Reaped(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
                         JobStatus.valueOf(rs.getString(4))))
                 .list();
+        reaped.forEach(r -> snapshots.evict(r.id()));
+        return reaped;
     }
 
     public int countByStatus(JobStatus status) {

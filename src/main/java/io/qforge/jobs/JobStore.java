@@ -13,10 +13,12 @@ import org.springframework.stereotype.Repository;
 public class JobStore {
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final JobSnapshots snapshots;
 
-    public JobStore(JdbcClient jdbc, Clock clock) {
+    public JobStore(JdbcClient jdbc, Clock clock, JobSnapshots snapshots) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.snapshots = snapshots;
     }
 
     public Job insert(UUID tenantId, UUID modelId, UUID datasetId, String specJson, String queue, int totalEpochs,
@@ -40,6 +42,11 @@ public class JobStore {
     public Optional<Job> find(UUID tenantId, UUID id) {
         return jdbc.sql("SELECT * FROM jobs WHERE tenant_id = ? AND id = ?").params(tenantId, id)
                 .query((rs, i) -> Job.from(rs)).optional();
+    }
+
+    /** For polls: the job and its ETag, read at most once per {@code qforge.polling.job-cache-ttl} ({@link JobSnapshots}). */
+    public Optional<JobSnapshots.Snapshot> poll(UUID tenantId, UUID id) {
+        return snapshots.get(tenantId, id, this::find);
     }
 
     public Optional<Job> findByIdempotencyKey(UUID tenantId, String key) {
@@ -66,6 +73,7 @@ public class JobStore {
     /** A queued job is cancelled at once; false if it was not QUEUED any more. */
     public boolean cancelQueued(UUID tenantId, UUID id) {
         var now = OffsetDateTime.now(clock);
+        snapshots.evict(id);
         return jdbc.sql("""
                 UPDATE jobs SET status = 'CANCELLED', cancel_requested = true, finished_at = ?, updated_at = ?,
                                 version = version + 1
@@ -75,6 +83,7 @@ public class JobStore {
 
     /** A running job is flagged; its worker stops at the next step. False if it was not RUNNING. */
     public boolean requestCancel(UUID tenantId, UUID id) {
+        snapshots.evict(id);
         return jdbc.sql("""
                 UPDATE jobs SET cancel_requested = true, updated_at = ?
                 WHERE tenant_id = ? AND id = ? AND status = 'RUNNING'""")

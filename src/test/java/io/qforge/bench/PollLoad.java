@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * <p>Arguments ({@code name=value}): url, key, model (ONNX file), rate (500), seconds (60), warmup
  * (20 s), baseline (20 s: each window without load), samples (training samples, 30000), epochs
  * (40), batch (64), etag (true: send the last ETag in If-None-Match, as a polling client would),
- * connections (32), pid and pgdir (the service's pid and embedded data directory, for CPU times).
+ * connections (32), pollwarmup (10 s: the first seconds of the warm-up already poll at the same rate,
+ * so the request path is JIT-compiled before it is measured; their latencies are printed apart), pid and pgdir (the service's pid and embedded data directory, for CPU times).
  */
 public final class PollLoad {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"[^\"]*\"|-?[0-9.eE+-]+|null|true|false)");
@@ -62,6 +63,7 @@ public final class PollLoad {
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
         int baseline = Integer.parseInt(a.getOrDefault("baseline", "20"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "20"));
+        int pollWarmup = Math.min(warmup, Integer.parseInt(a.getOrDefault("pollwarmup", "10")));
         int samples = Integer.parseInt(a.getOrDefault("samples", "30000"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "40"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "64"));
@@ -84,8 +86,11 @@ public final class PollLoad {
             if (System.nanoTime() > deadline) throw new IllegalStateException("job never reached TRAINING");
             Thread.sleep(500);
         }
-        System.err.println("warm-up: " + warmup + " s, then " + baseline + " s without load");
-        sleep(warmup); // JIT-compiled training loops before anything is measured
+        System.err.println("warm-up: " + warmup + " s (the first " + pollWarmup + " s with the same polling load), then "
+                + baseline + " s without load");
+        // JIT-compiled training loops and request path before anything is measured
+        Result warm = pollWarmup > 0 ? bench.load(path, rate, pollWarmup, etag, connections) : null;
+        sleep(warmup - pollWarmup);
         var before = bench.window(path, batch, () -> sleep(baseline));
         System.err.println("load: " + rate + " req/s for " + seconds + " s");
         String pgDir = a.get("pgdir");
@@ -113,12 +118,19 @@ public final class PollLoad {
                 r.statuses, r.errors.get(), lat.length / r.seconds);
         System.out.printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", ms(pct(lat, 50)),
                 ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]));
+        if (warm != null) {
+            long[] w = warm.sorted();
+            System.out.printf("(warm-up polling, first %d s of the service's request path, not counted above: p50 %.2f  p99 %.2f"
+                    + "  max %.2f ms, errors %d)%n", pollWarmup, ms(pct(w, 50)), ms(pct(w, 99)),
+                    ms(w.length == 0 ? 0 : w[w.length - 1]), warm.errors.get());
+        }
         System.out.printf("training images/s: %.0f before, %.0f during load, %.0f after; during vs mean of before"
                 + " and after: %+.1f%%%n", before, during, after, 100 * (during - quiet) / quiet);
-        double[] cores = new double[4];
-        for (int i = 0; i < 4; i++) cores[i] = (cpu1[i] - cpu0[i]) / 100.0 / r.seconds;
-        System.out.printf("CPU during load (cores): request threads %.2f, other service threads (training, GC) %.2f, "
-                + "PostgreSQL %.2f, load generator %.2f%n", cores[0], cores[1], cores[2], cores[3]);
+        double[] cores = new double[5];
+        for (int i = 0; i < 5; i++) cores[i] = (cpu1[i] - cpu0[i]) / 100.0 / r.seconds;
+        System.out.printf("CPU during load (cores): request threads %.2f, other service threads (training in thread"
+                + " isolation, GC, JIT) %.2f, job child JVM %.2f, PostgreSQL %.2f, load generator %.2f%n",
+                cores[0], cores[1], cores[4], cores[2], cores[3]);
         System.out.printf("load average (1/5/15 min, runnable/total, last pid): %s%n", load);
         System.out.printf("job after the run: %s%n", fields(status.body()).get("status"));
         System.out.printf("{\"rate\":%d,\"seconds\":%d,\"etag\":%b,\"sent\":%d,\"answered\":%d,\"errors\":%d,"
@@ -368,7 +380,7 @@ public final class PollLoad {
      * (the embedded PostgreSQL), and this load generator.
      */
     private static long[] cpuTicks(String pid, String pgDir) throws Exception {
-        long[] t = new long[4];
+        long[] t = new long[5]; // request threads, other service threads, PostgreSQL, this JVM, job child JVMs
         t[3] = ticks(Path.of("/proc/self/stat"), false);
         if (pid == null) return t;
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
@@ -418,9 +430,18 @@ public final class PollLoad {
         for (var e : stats.entrySet()) {
             if (e.getKey().equals(pid) || !children.contains(e.getKey())) continue; // postmaster and backends
             String[] f = e.getValue();
-            t[2] += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            t[javaProcess(e.getKey()) ? 4 : 2] += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
         }
         return t;
+    }
+
+    /** A descendant JVM of the service (a job's child JVM), not a PostgreSQL process. */
+    private static boolean javaProcess(String pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).trim().equals("java");
+        } catch (java.io.IOException gone) {
+            return false;
+        }
     }
 
     /** utime + stime (fields 14, 15 of a stat file), plus cutime + cstime if asked. */

@@ -145,6 +145,37 @@ class ChildJobEngineTest {
         assertThat(children()).isEmpty(); // run() returns once the child is gone
     }
 
+    /** The scheduling niceness of a process (field 19 of /proc/PID/stat). */
+    static int niceness(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+    }
+
+    @Test
+    void theChildTrainsAtTheConfiguredNiceness() throws Exception {
+        int own = niceness(ProcessHandle.current().pid());
+        org.junit.jupiter.api.Assumptions.assumeTrue(own < 19 - 10, "this JVM already runs at niceness " + own);
+        var seen = new CopyOnWriteArrayList<Integer>();
+        var sink = new Recorder();
+        sink.onStep = s -> {
+            try {
+                for (var c : children()) seen.add(niceness(c.pid()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            sink.stopWith = new JobStoppedException(JobStoppedException.Reason.CANCELLED, "seen");
+        };
+        var w = new QforgeProperties.Workers();
+        assertThat(w.getChildNice()).isEqualTo(10); // the default
+        var run = run(work.resolve("nice"), FIXTURES.resolve("mlp.onnx"), FIXTURES.resolve("breast_cancer.npz"), spec(1, 16), sink);
+        assertThatThrownBy(() -> new ChildJobEngine(JSON, DatasetLimits.DEFAULT, Duration.ofHours(1), ChildSettings.of(w)).run(run))
+                .isInstanceOf(JobStoppedException.class);
+        assertThat(seen).containsExactly(own + 10);
+
+        w.setChildNice(20);
+        assertThatThrownBy(() -> ChildSettings.of(w)).hasMessageContaining("qforge.workers.child-nice must be between 0 and 19");
+    }
+
     @Test
     void aStopWhileTheChildIsSilentIsSeenByTheTimer() throws Exception {
         var sink = new Recorder();

@@ -22,7 +22,7 @@ class RunProgressTest {
         volatile boolean cancelled;
 
         CountingQueue(MutableClock clock) {
-            super(null, clock);
+            super(null, clock, new JobSnapshots(Duration.ZERO));
         }
 
         @Override
