@@ -37,6 +37,6 @@ for _ in $(seq 1 120); do
 done
 KEY=$(grep -A1 "API key for tenant 'default'" "$WORK/service.log" | tail -1 | tr -d ' ')
 echo "service pid $PID on port $PORT ($(basename "$JAR")), $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC')" >&2
-${NICE:+nice -n "$NICE"} java -Xmx512m -cp target/test-classes io.qforge.bench.PollLoad url="http://localhost:$PORT" key="$KEY" \
+${NICE:+nice -n "$NICE"} java -Xmx512m ${LOADGEN_JAVA_OPTS:-} -cp target/test-classes io.qforge.bench.PollLoad url="http://localhost:$PORT" key="$KEY" \
   model=src/test/resources/fixtures/lenet_bn.onnx rate="$RATE" seconds="$SECONDS_" etag="$ETAG" pid="$PID" pgdir="$WORK/pg" \
   ${POLL_LOAD_ARGS:-}
