@@ -106,6 +106,11 @@ final class ChildJobEngine implements JobEngine {
                 watch.rethrowStop();
                 run.progress().checkStop();
             }
+        } catch (RuntimeException | IOException e) {
+            // a child ended by a stop (SIGTERM, then SIGKILL after the grace) may leave half a message behind:
+            // the attempt ends as the stop, not as a failure of the job
+            watch.rethrowStop();
+            throw e;
         }
         if (!process.waitFor(settings.killGraceMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();

@@ -50,7 +50,7 @@ public class JobQueue {
                 .param("owner", owner).param("lease", now.plus(lease)).param("now", now).param("queue", queue)
                 .query((rs, i) -> Job.from(rs)).optional()
                 .map(job -> {
-                    snapshots.evict(job.id());
+                    snapshots.written(job);
                     return new Claim(job, owner, job.version());
                 });
     }
@@ -70,16 +70,20 @@ public class JobQueue {
     public LeaseState progress(Claim c, JobPhase phase, Integer epoch, Integer totalEpochs, Integer step,
             Integer stepsPerEpoch, double progress, String metricsJson, Duration lease) {
         var now = now();
-        snapshots.evict(c.id());
         return jdbc.sql("""
                 UPDATE jobs SET phase = ?, epoch = ?, total_epochs = COALESCE(?, total_epochs), step = ?,
                                 steps_per_epoch = ?, progress = ?, metrics = COALESCE(?::jsonb, metrics),
                                 lease_expires_at = ?, heartbeat_at = ?, updated_at = ?
                 WHERE id = ? AND owner = ? AND version = ? AND status = 'RUNNING'
-                RETURNING cancel_requested""")
+                RETURNING *""")
                 .params(phase == null ? null : phase.name(), epoch, totalEpochs, step, stepsPerEpoch, progress,
                         metricsJson, now.plus(lease), now, now, c.id(), c.owner(), c.version())
-                .query((rs, i) -> new LeaseState(true, rs.getBoolean(1))).optional().orElse(LeaseState.LOST);
+                .query((rs, i) -> Job.from(rs)).optional()
+                .map(row -> {
+                    snapshots.written(row);
+                    return new LeaseState(true, row.cancelRequested());
+                })
+                .orElse(LeaseState.LOST);
     }
 
     /**
@@ -101,25 +105,29 @@ public class JobQueue {
     /** Ends the claimed job as SUCCEEDED, FAILED or CANCELLED; false if the lease was lost. */
     public boolean finish(Claim c, JobStatus status, String error) {
         var now = now();
-        snapshots.evict(c.id());
-        return jdbc.sql("""
+        var row = jdbc.sql("""
                 UPDATE jobs SET status = ?, error = ?, owner = NULL, lease_expires_at = NULL, finished_at = ?,
                                 progress = CASE WHEN ? THEN 1.0 ELSE progress END,
                                 version = version + 1, updated_at = ?
-                WHERE id = ? AND owner = ? AND version = ? AND status = 'RUNNING'""")
+                WHERE id = ? AND owner = ? AND version = ? AND status = 'RUNNING'
+                RETURNING *""")
                 .params(status.name(), error, now, status == JobStatus.SUCCEEDED, now, c.id(), c.owner(), c.version())
-                .update() == 1;
+                .query((rs, i) -> Job.from(rs)).optional();
+        row.ifPresent(snapshots::written);
+        return row.isPresent();
     }
 
     /** Puts the claimed job back in the queue (worker shutting down); the attempt is not counted. */
     public boolean release(Claim c) {
         var now = now();
-        snapshots.evict(c.id());
-        return jdbc.sql("""
+        var row = jdbc.sql("""
                 UPDATE jobs SET status = 'QUEUED', owner = NULL, lease_expires_at = NULL, attempts = attempts - 1,
                                 version = version + 1, updated_at = ?
-                WHERE id = ? AND owner = ? AND version = ? AND status = 'RUNNING'""")
-                .params(now, c.id(), c.owner(), c.version()).update() == 1;
+                WHERE id = ? AND owner = ? AND version = ? AND status = 'RUNNING'
+                RETURNING *""")
+                .params(now, c.id(), c.owner(), c.version()).query((rs, i) -> Job.from(rs)).optional();
+        row.ifPresent(snapshots::written);
+        return row.isPresent();
     }
 
     /** A job the reaper acted on, and what it did. */
@@ -149,7 +157,7 @@ public class JobQueue {
                 .query((rs, i) -> new Reaped(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
                         JobStatus.valueOf(rs.getString(4))))
                 .list();
-        reaped.forEach(r -> snapshots.evict(r.id()));
+        reaped.forEach(r -> snapshots.changed(r.id()));
         return reaped;
     }
 

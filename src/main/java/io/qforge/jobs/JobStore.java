@@ -46,7 +46,7 @@ public class JobStore {
 
     /** For polls: the job and its ETag, read at most once per {@code qforge.polling.job-cache-ttl} ({@link JobSnapshots}). */
     public Optional<JobSnapshots.Snapshot> poll(UUID tenantId, UUID id) {
-        return snapshots.get(tenantId, id, this::find);
+        return snapshots.get(tenantId, id);
     }
 
     public Optional<Job> findByIdempotencyKey(UUID tenantId, String key) {
@@ -73,20 +73,24 @@ public class JobStore {
     /** A queued job is cancelled at once; false if it was not QUEUED any more. */
     public boolean cancelQueued(UUID tenantId, UUID id) {
         var now = OffsetDateTime.now(clock);
-        snapshots.evict(id);
-        return jdbc.sql("""
+        var row = jdbc.sql("""
                 UPDATE jobs SET status = 'CANCELLED', cancel_requested = true, finished_at = ?, updated_at = ?,
                                 version = version + 1
-                WHERE tenant_id = ? AND id = ? AND status = 'QUEUED'""")
-                .params(now, now, tenantId, id).update() == 1;
+                WHERE tenant_id = ? AND id = ? AND status = 'QUEUED'
+                RETURNING *""")
+                .params(now, now, tenantId, id).query((rs, i) -> Job.from(rs)).optional();
+        row.ifPresent(snapshots::written);
+        return row.isPresent();
     }
 
     /** A running job is flagged; its worker stops at the next step. False if it was not RUNNING. */
     public boolean requestCancel(UUID tenantId, UUID id) {
-        snapshots.evict(id);
-        return jdbc.sql("""
+        var row = jdbc.sql("""
                 UPDATE jobs SET cancel_requested = true, updated_at = ?
-                WHERE tenant_id = ? AND id = ? AND status = 'RUNNING'""")
-                .params(OffsetDateTime.now(clock), tenantId, id).update() == 1;
+                WHERE tenant_id = ? AND id = ? AND status = 'RUNNING'
+                RETURNING *""")
+                .params(OffsetDateTime.now(clock), tenantId, id).query((rs, i) -> Job.from(rs)).optional();
+        row.ifPresent(snapshots::written);
+        return row.isPresent();
     }
 }

@@ -118,6 +118,7 @@ public final class PollLoad {
                 r.statuses, r.errors.get(), lat.length / r.seconds);
         System.out.printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", ms(pct(lat, 50)),
                 ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 99.9)), ms(lat.length == 0 ? 0 : lat[lat.length - 1]));
+        System.out.println(slowSeconds(r, 20));
         if (warm != null) {
             long[] w = warm.sorted();
             System.out.printf("(warm-up polling, first %d s of the service's request path, not counted above: p50 %.2f  p99 %.2f"
@@ -138,6 +139,31 @@ public final class PollLoad {
                         + "\"images_per_s_during\":%.0f,\"images_per_s_after\":%.0f,\"request_thread_cores\":%.2f}%n", rate, seconds, etag, r.sent,
                 lat.length, r.errors.get(), lat.length / r.seconds, ms(pct(lat, 50)), ms(pct(lat, 99)),
                 ms(lat.length == 0 ? 0 : lat[lat.length - 1]), before, during, after, cores[0]);
+    }
+
+    /**
+     * The seconds of the run that had requests slower than {@code ms} (due time, as UTC wall clock
+     * for lining them up with GC logs: how many, and the slowest), so a tail can be told from a
+     * pause (all requests of one moment) or a steady queue.
+     */
+    private static String slowSeconds(Result r, double ms) {
+        var text = new StringBuilder("seconds with requests over " + ms + " ms (UTC due time: count, max ms):");
+        int seconds = r.latencies.length / r.rate;
+        int shown = 0;
+        for (int s = 0; s < seconds; s++) {
+            int count = 0;
+            long max = 0;
+            for (int i = s * r.rate; i < (s + 1) * r.rate; i++) {
+                long l = r.latencies[i];
+                if (l > ms * 1e6) count++;
+                max = Math.max(max, l);
+            }
+            if (count > 0 && shown++ < 30) {
+                text.append(String.format(" %s: %d, %.0f;", java.time.Instant.ofEpochMilli(r.startMillis + s * 1000L)
+                        .toString().substring(11, 19), count, max / 1e6));
+            }
+        }
+        return shown == 0 ? text.append(" none").toString() : text.toString();
     }
 
     /** Training images/s over the time {@code body} takes (progress read before and after). */
@@ -161,6 +187,8 @@ public final class PollLoad {
     private static final class Result {
         long[] latencies;
         int sent;
+        int rate;
+        long startMillis;
         double seconds;
         final AtomicLong errors = new AtomicLong();
         final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
@@ -228,6 +256,8 @@ public final class PollLoad {
         }
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime() + 10_000_000;
+        r.rate = rate;
+        r.startMillis = System.currentTimeMillis() + 10;
         for (int i = 0; i < n; i++) {
             long at = start + i * period;
             long wait;

@@ -22,7 +22,7 @@ class RunProgressTest {
         volatile boolean cancelled;
 
         CountingQueue(MutableClock clock) {
-            super(null, clock, new JobSnapshots(Duration.ZERO));
+            super(null, clock, new JobSnapshots(Duration.ZERO, id -> java.util.Optional.empty(), Runnable::run));
         }
 
         @Override
