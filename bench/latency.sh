@@ -5,11 +5,12 @@
 # INT8 graph still runs in float (conv/matmul kernels, other float ops, Q/DQ and reorders left).
 # Models: the torchvision zoo (bench/zoo_export.py, 3x64x64, opset 13, random weights) and the
 # fixtures' LeNet (digits 1x8x8). Writes the INT8 artifacts and ORT's optimized graphs to target/latency.
-# Usage: bench/latency.sh [models...]   (RUNS=15, THREADS=1,2, BATCHES=1,64)
+# Usage: bench/latency.sh [models...]   (RUNS=15, THREADS=1,2, BATCHES=1,64; OUT=target/latency;
+#   BENCH_OPTS=-Dbench.activations=INT8: S8S8 export run with session.qdqisint8allowed=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODELS=${*:-"lenet_bn resnet18 mobilenet_v2 squeezenet1_1 efficientnet_b0"}
-OUT=target/latency; ZOO=target/zoo; mkdir -p "$OUT" "$ZOO"
+OUT=${OUT:-target/latency}; ZOO=target/zoo; mkdir -p "$OUT" "$ZOO"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OMP_WAIT_POLICY=PASSIVE ORT_DISABLE_TELEMETRY=1
 [ -f "$ZOO/cp.txt" ] && [ "${SKIP_BUILD:-0}" = 1 ] || \
   ./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$ZOO/cp.txt" -Dmdep.includeScope=test
@@ -23,7 +24,7 @@ for model in $MODELS; do
     [ -f "$file" ] || /usr/bin/python3 bench/zoo_export.py "$ZOO" 13 64 "$model" >&2
   fi
   echo "== $model" >&2
-  nice -n "${NICE:-5}" java -Xmx3g -cp "target/test-classes:target/classes:$(cat "$ZOO/cp.txt")" io.qforge.bench.OrtLatencyBench \
+  nice -n "${NICE:-5}" java -Xmx3g ${BENCH_OPTS:-} -cp "target/test-classes:target/classes:$(cat "$ZOO/cp.txt")" io.qforge.bench.OrtLatencyBench \
     "$file" "$data" "$OUT" "${RUNS:-15}" "${THREADS:-1,2}" "${BATCHES:-1,64}" 2> "$OUT/$model.log" | grep '^{' >> "$OUT/results.jsonl" \
     || echo "{\"model\":\"$model\",\"error\":\"see $OUT/$model.log\"}" >> "$OUT/results.jsonl"
 done

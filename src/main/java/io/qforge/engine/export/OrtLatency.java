@@ -41,12 +41,15 @@ public record OrtLatency(int threads, int warmupRuns, int timedRuns, List<Point>
     /** Measures at each of {@code batches}, taking inputs from the first samples of {@code samples} (repeated if fewer). */
     public static OrtLatency measure(byte[] fp32, byte[] int8, INDArray samples, List<Integer> batches, int warmup,
             int runs) {
-        return measure(fp32, int8, samples, batches, warmup, runs, THREADS);
+        return measure(fp32, int8, samples, batches, warmup, runs, THREADS, Map.of());
     }
 
-    /** As {@link #measure(byte[], byte[], INDArray, List, int, int)} with {@code threads} intra-op threads. */
+    /**
+     * As {@link #measure(byte[], byte[], INDArray, List, int, int)} with {@code threads} intra-op threads
+     * and extra session config entries for both sessions (e.g. {@code session.qdqisint8allowed=1}).
+     */
     public static OrtLatency measure(byte[] fp32, byte[] int8, INDArray samples, List<Integer> batches, int warmup,
-            int runs, int threads) {
+            int runs, int threads, Map<String, String> sessionConfig) {
         if (runs < 1 || warmup < 0 || threads < 1) {
             throw new IllegalArgumentException("runs >= 1, warmup >= 0 and threads >= 1 required");
         }
@@ -54,6 +57,9 @@ public record OrtLatency(int threads, int warmupRuns, int timedRuns, List<Point>
         try (var opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setIntraOpNumThreads(threads);
+            for (Map.Entry<String, String> e : sessionConfig.entrySet()) {
+                opts.addConfigEntry(e.getKey(), e.getValue());
+            }
             try (OrtSession f = env.createSession(fp32, opts); OrtSession q = env.createSession(int8, opts)) {
                 var points = new ArrayList<Point>();
                 for (int batch : batches.stream().distinct().sorted().toList()) {
