@@ -15,7 +15,10 @@ import io.qforge.engine.graph.ElementType;
  * neighbours become uint8, and the node units whose input and output types then differ are not
  * fused: the Conv/Add/Mul/Concat run in float. UINT8 activations never need that rewrite. INT8
  * activations fuse everywhere only with the session option {@code session.qdqisint8allowed=1}
- * (the default on ARM).
+ * (the default on ARM), and then run slowly on x86: measured on this AVX-512 VNNI CPU
+ * ({@code BENCH_OPTS=-Dbench.activations=INT8 bench/latency.sh resnet18}, BENCHMARKS.md "INT8
+ * deployment speed"), resnet18 with int8 activations becomes 20 QLinearConv + QGemm as with uint8,
+ * but runs 7.7x slower than FP32 at batch 64 (uint8: 0.27x): MLAS's fast int8 GEMM is U8S8.
  */
 public enum ActivationType {
     INT8(ElementType.INT8, 0),
