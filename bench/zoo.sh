@@ -12,7 +12,8 @@
 # (target/zoo/randSIZE.npz), OMP_NUM_THREADS=2 (PyTorch: torch.set_num_threads(2)).
 # Prints one table row per model; raw rows go to target/zoo/results-OPSET.jsonl, logs next to them.
 # Usage: bench/zoo.sh [opset=13] [size=64] [epochs=1] [models...]
-#   TIMEOUT=900 bounds each side of each model (seconds); a model over it gets "timeout" in its row.
+#   TIMEOUT=900 bounds each side of each model (seconds); a model over it gets "timeout" in its row
+#   (qforge's row then still says which phase it was in, with the seconds and peak RSS so far).
 #   Run it with `nice -n 5` on a shared machine and record the load average it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +43,7 @@ for model in $MODELS; do
   torch=$(timeout "$TIMEOUT" /usr/bin/python3 bench/zoo_torch.py "$model" "$size" "$OUT/rand$size.npz" --epochs "$EPOCHS" \
       --batch 32 --threads "$OMP_NUM_THREADS" --calib 4 2> "$OUT/$model-$OPSET-torch.log" | grep '^{' || true)
   [ -z "$torch" ] && torch="{\"ok\":false,\"error\":\"timeout (${TIMEOUT} s) or crash, see $OUT/$model-$OPSET-torch.log\"}"
-  ours=$(timeout "$TIMEOUT" java -Xmx3g -cp "target/test-classes:target/classes:$(cat "$OUT/cp.txt")" \
+  ours=$(timeout "$((TIMEOUT + 120))" java -Xmx3g -Dprobe.timeoutS="$TIMEOUT" -cp "target/test-classes:target/classes:$(cat "$OUT/cp.txt")" \
       io.qforge.bench.JobProbe "$file" "$OUT/rand$size.npz" "$EPOCHS" 32 4 32 2> "$OUT/$model-$OPSET.log" | grep '^{' || true)
   [ -z "$ours" ] && ours="{\"model\":\"$model\",\"imported\":null,\"error\":\"timeout (${TIMEOUT} s) or crash in $(grep -o '^phase [A-Z]*' "$OUT/$model-$OPSET.log" | tail -1), see $OUT/$model-$OPSET.log\"}"
   /usr/bin/python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(model=sys.argv[3], opset=int(sys.argv[4]), size=int(sys.argv[5]),

@@ -29,7 +29,8 @@ import java.util.Map;
  * a diagnostic and the qforge side of the zoo benchmark). Before the job it imports the model and
  * compares the engine's FP32 forward pass with ONNX Runtime (2 seeded images); a job that fails still
  * prints its row: the phase it failed in, the error, the seconds and peak so far. QAT images/s is
- * the median of the training steps' rates.
+ * the median of the training steps' rates. With {@code -Dprobe.timeoutS=N} a job still running after N s
+ * is reported as a timeout in its phase (with the seconds and peak so far) and the JVM exits.
  *
  * <p>Args: model.onnx data.npz epochs batch calibrationBatches evalBatch
  */
@@ -48,15 +49,17 @@ public final class JobProbe {
         }
         var spec = new QatJobSpec(QuantConfig.defaults().toBuilder().calibrationBatches(calibration).build(),
                 TrainConfig.defaults().withEpochs(epochs).withBatchSize(batch), evalBatch);
-        Map<String, String> phases = new LinkedHashMap<>();
+        Map<String, String> phases = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         long[] start = {System.nanoTime()};
         String[] current = {null};
-        List<Double> stepRates = new ArrayList<>();
+        List<Double> stepRates = java.util.Collections.synchronizedList(new ArrayList<>());
         JobListener listener = new JobListener() {
             @Override
             public void phase(JobPhase phase) {
-                end(current[0], phases, start);
-                current[0] = phase.name();
+                synchronized (phases) {
+                    end(current[0], phases, start);
+                    current[0] = phase.name();
+                }
                 System.err.println("phase " + phase + " rss " + rss());
             }
 
@@ -70,6 +73,33 @@ public final class JobProbe {
                 System.err.println("epoch " + result);
             }
         };
+        long timeoutS = Long.getLong("probe.timeoutS", 0);
+        Thread watchdog = null;
+        if (timeoutS > 0) {
+            // the benchmark's time bound: a job still running then is reported with how far it got
+            watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(timeoutS * 1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (phases) {
+                    String failedIn = current[0];
+                    end(current[0], phases, start);
+                    boolean ptqOk = failedIn != null && JobPhase.valueOf(failedIn).ordinal() > JobPhase.CALIBRATING.ordinal();
+                    System.out.println(String.format(Locale.ROOT,
+                            "{\"model\":\"%s\",\"imported\":true,%s,\"ptqOk\":%s,\"qatOk\":false,\"failedIn\":\"%s\",\"error\":\"%s\","
+                                    + "\"qatImagesPerSecond\":%s,\"phases\":{%s},\"peakRssMb\":%d}",
+                            name, parity, ptqOk, failedIn, "timeout: still in " + failedIn + " after " + timeoutS + " s",
+                            stepRates.isEmpty() ? "null" : String.format(Locale.ROOT, "%.1f", median(List.copyOf(stepRates))),
+                            phaseJson(phases), status("VmHWM") / 1024));
+                    System.out.flush();
+                    Runtime.getRuntime().halt(3);
+                }
+            }, "probe-timeout");
+            watchdog.setDaemon(true);
+            watchdog.start();
+        }
         JobResult r;
         try {
             r = QatJob.run(model, data, spec, listener, () -> false, null);
@@ -86,6 +116,9 @@ public final class JobProbe {
                     stepRates.isEmpty() ? "null" : String.format(Locale.ROOT, "%.1f", median(stepRates)),
                     phaseJson(phases), status("VmHWM") / 1024));
             return;
+        }
+        if (watchdog != null) {
+            watchdog.interrupt();
         }
         end(current[0], phases, start);
         System.err.println("after the job: rss " + rss());
