@@ -1,6 +1,6 @@
 """The zoo table (markdown) from bench/zoo.sh's results-OPSET.jsonl, then the failures grouped by cause.
 Usage: zoo_report.py results-13.jsonl [results-17.jsonl ...]"""
-import json, re, sys
+import json, os, re, sys
 
 rows = [json.loads(l) for f in sys.argv[1:] for l in open(f) if l.strip()]
 yn = lambda v: "–" if v is None else ("yes" if v else "no")
@@ -11,6 +11,19 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 fails = {}
 for r in rows:
     t = r.get("torch", {})
+    m = re.search(r"see (\S+\.log)", r.get("error") or "")
+    if r.get("imported") is None and m and os.path.exists(m.group(1)):
+        # a JVM killed by the outer timeout printed no row: how far it got is in its log
+        # ("phase X rss N MB (peak P MB)" at each phase start, "epoch ..." after each QAT epoch)
+        log = open(m.group(1), errors="replace").read()
+        ph = re.findall(r"^phase (\w+) rss \d+ MB \(peak (\d+) MB\)", log, re.M)
+        if ph:
+            order = ["LOADING", "BASELINE", "CALIBRATING", "TRAINING", "CONVERTING", "EVALUATING", "EXPORTING"]
+            r["imported"] = order.index(ph[-1][0]) >= 1
+            r["ptqOk"] = order.index(ph[-1][0]) >= 3
+            r["qatOk"] = False
+            r["peakRssMb"] = f">= {ph[-1][1]}"
+            r["failedIn"] = ph[-1][0]
     fp = ""
     if r.get("fp32MaxAbsDiffOrt") is not None:
         rel = r["fp32MaxAbsDiffOrt"] / r["fp32OutputMaxAbs"] if r.get("fp32OutputMaxAbs") else float("nan")
