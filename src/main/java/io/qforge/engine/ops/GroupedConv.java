@@ -5,76 +5,224 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Grouped convolution (1 < group, not depthwise) as one im2col and one batched GEMM, instead of
- * one {@code conv2d} per group: regnet_y_400mf has 6..55 groups of 8 channels per conv and the
- * per-group calls (slice copies, a oneDNN primitive per group, concatenation) cost more than the
- * arithmetic.
+ * Grouped convolution (1 < group, not depthwise) as one im2col and one batched GEMM over the
+ * groups, instead of one {@code conv2d} per group: regnet_y_400mf has 6..55 groups of 8 channels
+ * per conv and the per-group calls (slice copies, a oneDNN primitive per group, concatenation)
+ * cost more than the arithmetic.
  *
  * <p>With X [N,C,H,W], g groups of cg = C/g input and og = oC/g output channels, K = cg*kH*kW,
- * P = oH*oW: {@code cols = im2col(X)} is [N,C,kH,kW,oH,oW] = [N*g, K, P] (a reshape), the weight
- * [oC,cg,kH,kW] is [g, og, K], and for every image n and group j
- * {@code Y[n,j] = W[j] cols[n,j]} ([og,P]), so Y [N*g, og, P] is already [N,oC,oH,oW]. The weight
- * is repeated N times along the batch axis of the GEMM. Backward:
- * {@code dW[j] = sum_n G[n,j] cols[n,j]^T}, {@code dcols[n,j] = W[j]^T G[n,j]},
- * {@code dX = col2im(dcols)}, {@code dB = sum over n, p of G}.
+ * P = oH*oW, Q = N*P: {@code cols} [g, K, Q] holds, for group j, row {@code (ci*kH + a)*kW + b}
+ * and column {@code n*P + oh*oW + ow}, the input {@code X[n, j*cg+ci, oh*sH-pH+a*dH, ow*sW-pW+b*dW]}
+ * (0 outside). The weight [oC,cg,kH,kW] is [g, og, K], and
+ * {@code Ymat[j] = W[j] cols[j]} ([og, Q]); Y [N, oC, P] is Ymat [oC, N, P] with the first two
+ * axes swapped, plus the bias. Backward: {@code Gmat} = G [N,oC,P] swapped to [oC, N, P],
+ * {@code dW[j] = Gmat[j] cols[j]^T}, {@code dcols[j] = W[j]^T Gmat[j]}, dX scatters dcols back
+ * (col2im), {@code dB[o] = sum over n, p of G[n,o,p]}.
+ *
+ * <p>The im2col, col2im, axis swaps and bias are Java loops on FLOAT arrays; DOUBLE (the gradient
+ * checks) runs the same scheme through ND4J's im2col/col2im and permutes, and Float32ConsistencyTest
+ * holds the float path to the gradient-checked one.
  */
 final class GroupedConv {
     private GroupedConv() {
     }
 
-    /** {@code window} = kH,kW,sH,sW,pH,pW,dH,dW,same; w [oC, C/g, kH, kW] with kH, kW = window[0..1]. */
+    /** Geometry of one grouped conv: {@code window} = kH,kW,sH,sW,pH,pW,dH,dW,same (explicit pads). */
+    private record Geo(int n, int c, int h, int w, int oc, int g, int cg, int og, int kh, int kw, int sh, int sw,
+                       int ph, int pw, int dh, int dw, int oh, int ow) {
+        static Geo of(INDArray x, INDArray wt, int[] win, int g) {
+            int h = (int) x.size(2);
+            int w = (int) x.size(3);
+            int oh = (h + 2 * win[4] - win[6] * (win[0] - 1) - 1) / win[2] + 1;
+            int ow = (w + 2 * win[5] - win[7] * (win[1] - 1) - 1) / win[3] + 1;
+            int c = (int) x.size(1);
+            int oc = (int) wt.size(0);
+            return new Geo((int) x.size(0), c, h, w, oc, g, c / g, oc / g, win[0], win[1], win[2], win[3], win[4],
+                    win[5], win[6], win[7], oh, ow);
+        }
+
+        int k() {
+            return cg * kh * kw;
+        }
+
+        int p() {
+            return oh * ow;
+        }
+    }
+
     static INDArray forward(INDArray x, INDArray w, INDArray b, int[] window, int g) {
-        Geometry s = new Geometry(x, w, window, g);
-        INDArray cols = CustomOps.exec("im2col", new INDArray[] {x}, java.util.Arrays.copyOf(window, 9))[0]
-                .reshape('c', s.n * g, s.k, s.p);
-        INDArray y = Nd4j.createUninitialized(x.dataType(), s.n * g, s.og, s.p);
-        Nd4j.exec(DynamicCustomOp.builder("matmul")
-                .addInputs(s.repeatedWeight(w), cols).addOutputs(y).build());
-        INDArray out = y.reshape('c', s.n, s.oc, s.oh, s.ow);
-        if (b != null) {
-            out.addi(b.reshape(1, s.oc, 1, 1));
-        }
-        return out;
+        Geo s = Geo.of(x, w, window, g);
+        INDArray cols = cols(x, s, window);
+        INDArray ymat = Nd4j.createUninitialized(x.dataType(), g, s.og(), (long) s.n() * s.p());
+        matmul(w.reshape('c', g, s.og(), s.k()), cols, ymat, false, false);
+        return swapToImages(ymat, b, s);
     }
 
-    /** Returns {dX, dW, dB (null without bias)}; same arguments as {@link #forward} plus the output gradient. */
+    /** Returns {dX, dW, dB (null without bias)}. */
     static INDArray[] backward(INDArray x, INDArray w, INDArray b, INDArray gy, int[] window, int g) {
-        Geometry s = new Geometry(x, w, window, g);
-        INDArray cols = CustomOps.exec("im2col", new INDArray[] {x}, java.util.Arrays.copyOf(window, 9))[0]
-                .reshape('c', s.n * g, s.k, s.p);
-        INDArray g3 = gy.dup('c').reshape('c', s.n * g, s.og, s.p);
-        // dW per image and group: G[n,j] cols[n,j]^T, then summed over the images
-        INDArray dwAll = Nd4j.createUninitialized(x.dataType(), s.n * g, s.og, s.k);
-        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(g3, cols).addOutputs(dwAll)
-                .addIntegerArguments(0, 1).build());
-        INDArray dw = dwAll.reshape('c', s.n, (long) g * s.og * s.k).sum(0).reshape(w.shape());
-        // dcols = W^T G, back to the image by col2im
-        INDArray dcols = Nd4j.createUninitialized(x.dataType(), s.n * g, s.k, s.p);
-        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(s.repeatedWeight(w), g3).addOutputs(dcols)
-                .addIntegerArguments(1, 0).build());
-        INDArray dcols6 = dcols.reshape('c', s.n, s.c, window[0], window[1], s.oh, s.ow);
-        INDArray dx = CustomOps.exec("col2im", new INDArray[] {dcols6},
-                new int[] {window[2], window[3], window[4], window[5], (int) x.size(2), (int) x.size(3), window[6], window[7], window[8]})[0];
-        INDArray db = b == null ? null : gy.sum(0, 2, 3).reshape(b.shape());
-        return new INDArray[] {dx, dw, db};
+        Geo s = Geo.of(x, w, window, g);
+        INDArray cols = cols(x, s, window);
+        long q = (long) s.n() * s.p();
+        double[] db = b == null ? null : new double[s.oc()];
+        boolean summed = javaPath(gy);
+        INDArray gmat = swapToChannels(gy, db, s).reshape('c', g, s.og(), q);
+        INDArray dw = Nd4j.createUninitialized(x.dataType(), g, s.og(), s.k());
+        matmul(gmat, cols, dw, false, true);
+        INDArray dcols = Nd4j.createUninitialized(x.dataType(), g, s.k(), q);
+        matmul(w.reshape('c', g, s.og(), s.k()), gmat, dcols, true, false);
+        INDArray dx = image(dcols, s, window);
+        INDArray dbArr = null;
+        if (b != null) {
+            dbArr = summed ? Broadcasting.channelVector(db, b.shape()) : gy.sum(0, 2, 3).reshape(b.shape());
+        }
+        return new INDArray[] {dx, dw.reshape(w.shape()), dbArr};
     }
 
-    private record Geometry(long n, long c, long oc, long og, long k, long p, long oh, long ow, int g) {
-        Geometry(INDArray x, INDArray w, int[] window, int g) {
-            this(x.size(0), x.size(1), w.size(0), w.size(0) / g, x.size(1) / g * window[0] * window[1],
-                    outSize(x.size(2), window[0], window[2], window[4], window[6]) * outSize(x.size(3), window[1], window[3], window[5], window[7]),
-                    outSize(x.size(2), window[0], window[2], window[4], window[6]),
-                    outSize(x.size(3), window[1], window[3], window[5], window[7]), g);
-        }
+    private static void matmul(INDArray a, INDArray bm, INDArray out, boolean transA, boolean transB) {
+        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, bm).addOutputs(out)
+                .addIntegerArguments(transA ? 1 : 0, transB ? 1 : 0).build());
+    }
 
-        private static long outSize(long in, long k, long s, long pad, long d) {
-            return (in + 2 * pad - d * (k - 1) - 1) / s + 1;
-        }
+    private static boolean javaPath(INDArray a) {
+        return FloatKernels.plain(a);
+    }
 
-        /** The weight as [N*g, og, K]: [g, og, K] repeated for every image. */
-        INDArray repeatedWeight(INDArray w) {
-            INDArray w3 = w.reshape('c', 1, (long) g * og, k);
-            return w3.repeat(0, n).reshape('c', n * g, og, k);
+    /** cols [g, K, N*P] (see the class comment). */
+    private static INDArray cols(INDArray x, Geo s, int[] window) {
+        long q = (long) s.n() * s.p();
+        if (!javaPath(x)) {
+            // ND4J im2col gives [N, C, kH, kW, oH, oW] = [N, g, K, P]; permute to [g, K, N, P]
+            INDArray c6 = CustomOps.exec("im2col", new INDArray[] {x}, java.util.Arrays.copyOf(window, 9))[0];
+            return c6.reshape('c', s.n(), s.g(), s.k(), s.p()).permute(1, 2, 0, 3).dup('c').reshape('c', s.g(), s.k(), q);
         }
+        float[] xa = new float[(int) x.length()];
+        FloatKernels.buffer(x).get(xa);
+        float[] ca = new float[(int) (s.g() * (long) s.k() * q)];
+        int hw = s.h() * s.w();
+        int p = s.p();
+        for (int ch = 0; ch < s.c(); ch++) {
+            int j = ch / s.cg();
+            int ci = ch % s.cg();
+            for (int a = 0; a < s.kh(); a++) {
+                for (int bb = 0; bb < s.kw(); bb++) {
+                    int row = (j * s.k()) + (ci * s.kh() + a) * s.kw() + bb;
+                    for (int n = 0; n < s.n(); n++) {
+                        int src = (n * s.c() + ch) * hw;
+                        int dst = (int) (row * q) + n * p;
+                        for (int oy = 0; oy < s.oh(); oy++) {
+                            int iy = oy * s.sh() - s.ph() + a * s.dh();
+                            int d = dst + oy * s.ow();
+                            if (iy < 0 || iy >= s.h()) {
+                                continue; // zeros already
+                            }
+                            int srow = src + iy * s.w();
+                            for (int ox = 0; ox < s.ow(); ox++) {
+                                int ix = ox * s.sw() - s.pw() + bb * s.dw();
+                                if (ix >= 0 && ix < s.w()) {
+                                    ca[d + ox] = xa[srow + ix];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Nd4j.create(ca, new long[] {s.g(), s.k(), q}, 'c');
+    }
+
+    /** The input gradient from dcols [g, K, N*P]: the transpose of {@link #cols}, summing overlaps. */
+    private static INDArray image(INDArray dcols, Geo s, int[] window) {
+        long q = (long) s.n() * s.p();
+        if (!javaPath(dcols)) {
+            INDArray c6 = dcols.reshape('c', s.g(), s.k(), s.n(), s.p()).permute(2, 0, 1, 3).dup('c')
+                    .reshape('c', s.n(), s.c(), s.kh(), s.kw(), s.oh(), s.ow());
+            return CustomOps.exec("col2im", new INDArray[] {c6}, new int[] {window[2], window[3], window[4], window[5],
+                s.h(), s.w(), window[6], window[7], window[8]})[0];
+        }
+        float[] ca = new float[(int) dcols.length()];
+        FloatKernels.buffer(dcols).get(ca);
+        int hw = s.h() * s.w();
+        float[] xa = new float[s.n() * s.c() * hw];
+        int p = s.p();
+        for (int ch = 0; ch < s.c(); ch++) {
+            int j = ch / s.cg();
+            int ci = ch % s.cg();
+            for (int a = 0; a < s.kh(); a++) {
+                for (int bb = 0; bb < s.kw(); bb++) {
+                    int row = (j * s.k()) + (ci * s.kh() + a) * s.kw() + bb;
+                    for (int n = 0; n < s.n(); n++) {
+                        int dst = (n * s.c() + ch) * hw;
+                        int src = (int) (row * q) + n * p;
+                        for (int oy = 0; oy < s.oh(); oy++) {
+                            int iy = oy * s.sh() - s.ph() + a * s.dh();
+                            if (iy < 0 || iy >= s.h()) {
+                                continue;
+                            }
+                            int drow = dst + iy * s.w();
+                            int srow = src + oy * s.ow();
+                            for (int ox = 0; ox < s.ow(); ox++) {
+                                int ix = ox * s.sw() - s.pw() + bb * s.dw();
+                                if (ix >= 0 && ix < s.w()) {
+                                    xa[drow + ix] += ca[srow + ox];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Nd4j.create(xa, new long[] {s.n(), s.c(), s.h(), s.w()}, 'c');
+    }
+
+    /** Ymat [oC, N, P] to Y [N, oC, oH, oW], plus the bias. */
+    private static INDArray swapToImages(INDArray ymat, INDArray b, Geo s) {
+        if (!javaPath(ymat)) {
+            INDArray y = ymat.reshape('c', s.oc(), s.n(), s.p()).permute(1, 0, 2).dup('c')
+                    .reshape('c', s.n(), s.oc(), s.oh(), s.ow());
+            return b == null ? y : y.addi(b.reshape(1, s.oc(), 1, 1));
+        }
+        float[] ya = new float[(int) ymat.length()];
+        FloatKernels.buffer(ymat).get(ya);
+        float[] bias = b == null ? null : b.reshape(b.length()).toFloatVector();
+        float[] out = new float[ya.length];
+        int p = s.p();
+        for (int o = 0; o < s.oc(); o++) {
+            float bo = bias == null ? 0f : bias[o];
+            for (int n = 0; n < s.n(); n++) {
+                int src = (o * s.n() + n) * p;
+                int dst = (n * s.oc() + o) * p;
+                for (int i = 0; i < p; i++) {
+                    out[dst + i] = ya[src + i] + bo;
+                }
+            }
+        }
+        return Nd4j.create(out, new long[] {s.n(), s.oc(), s.oh(), s.ow()}, 'c');
+    }
+
+    /** G [N, oC, oH, oW] to Gmat [oC, N*P]; fills {@code db} (if not null) with the per-channel sums (FLOAT path). */
+    private static INDArray swapToChannels(INDArray gy, double[] db, Geo s) {
+        if (!javaPath(gy)) {
+            return gy.reshape('c', s.n(), s.oc(), s.p()).permute(1, 0, 2).dup('c');
+        }
+        float[] ga = new float[(int) gy.length()];
+        FloatKernels.buffer(gy).get(ga);
+        float[] out = new float[ga.length];
+        int p = s.p();
+        for (int n = 0; n < s.n(); n++) {
+            for (int o = 0; o < s.oc(); o++) {
+                int src = (n * s.oc() + o) * p;
+                int dst = (o * s.n() + n) * p;
+                float acc = 0f;
+                for (int i = 0; i < p; i++) {
+                    float v = ga[src + i];
+                    out[dst + i] = v;
+                    acc += v;
+                }
+                if (db != null) {
+                    db[o] += acc;
+                }
+            }
+        }
+        return Nd4j.create(out, new long[] {s.oc(), (long) s.n() * s.p()}, 'c');
     }
 }

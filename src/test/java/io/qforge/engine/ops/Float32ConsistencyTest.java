@@ -56,6 +56,12 @@ class Float32ConsistencyTest {
                 new INDArray[] {x, uniform(4, -1, 1, 4, 1, 3, 3), b4}, true);
         compare("Conv group 2 dilation 2 no bias", op("Conv", 2, "group", 2L, "dilations", ints(2, 2)),
                 new INDArray[] {x, uniform(5, -1, 1, 4, 2, 3, 3)}, true);
+        // the Java im2col path of GroupedConv (float32) against the ND4J one (float64, gradient-checked)
+        INDArray x6 = uniform(40, -1, 1, 3, 6, 7, 5);
+        compare("Conv group 3 stride 2 pads 1 bias", op("Conv", 3, "group", 3L, "strides", ints(2, 2), "pads", ints(1, 1, 1, 1)),
+                new INDArray[] {x6, uniform(41, -1, 1, 9, 2, 3, 3), uniform(42, -1, 1, 9)}, true);
+        compare("Conv group 2 1x2 kernel asym pads", op("Conv", 3, "group", 2L, "pads", ints(0, 1, 1, 0)),
+                new INDArray[] {x6, uniform(43, -1, 1, 4, 3, 1, 2), uniform(44, -1, 1, 4)}, true);
     }
 
     @Test
