@@ -1,5 +1,7 @@
 package io.qforge.engine.ops;
 
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -95,9 +97,9 @@ final class GroupedConv {
             INDArray c6 = CustomOps.exec("im2col", new INDArray[] {x}, java.util.Arrays.copyOf(window, 9))[0];
             return c6.reshape('c', s.n(), s.g(), s.k(), s.p()).permute(1, 2, 0, 3).dup('c').reshape('c', s.g(), s.k(), q);
         }
-        float[] xa = new float[(int) x.length()];
-        FloatKernels.buffer(x).get(xa);
-        float[] ca = new float[(int) (s.g() * (long) s.k() * q)];
+        FloatBuffer xa = FloatKernels.buffer(x);
+        INDArray cols = Nd4j.create(DataType.FLOAT, s.g(), s.k(), q);
+        FloatBuffer ca = FloatKernels.buffer(cols);
         int hw = s.h() * s.w();
         int p = s.p();
         for (int ch = 0; ch < s.c(); ch++) {
@@ -119,7 +121,7 @@ final class GroupedConv {
                             for (int ox = 0; ox < s.ow(); ox++) {
                                 int ix = ox * s.sw() - s.pw() + bb * s.dw();
                                 if (ix >= 0 && ix < s.w()) {
-                                    ca[d + ox] = xa[srow + ix];
+                                    ca.put(d + ox, xa.get(srow + ix));
                                 }
                             }
                         }
@@ -127,7 +129,7 @@ final class GroupedConv {
                 }
             }
         }
-        return Nd4j.create(ca, new long[] {s.g(), s.k(), q}, 'c');
+        return cols;
     }
 
     /** The input gradient from dcols [g, K, N*P]: the transpose of {@link #cols}, summing overlaps. */
@@ -139,10 +141,10 @@ final class GroupedConv {
             return CustomOps.exec("col2im", new INDArray[] {c6}, new int[] {window[2], window[3], window[4], window[5],
                 s.h(), s.w(), window[6], window[7], window[8]})[0];
         }
-        float[] ca = new float[(int) dcols.length()];
-        FloatKernels.buffer(dcols).get(ca);
+        FloatBuffer ca = FloatKernels.buffer(dcols);
         int hw = s.h() * s.w();
-        float[] xa = new float[s.n() * s.c() * hw];
+        INDArray dx = Nd4j.create(DataType.FLOAT, s.n(), s.c(), s.h(), s.w());
+        FloatBuffer xa = FloatKernels.buffer(dx);
         int p = s.p();
         for (int ch = 0; ch < s.c(); ch++) {
             int j = ch / s.cg();
@@ -163,7 +165,7 @@ final class GroupedConv {
                             for (int ox = 0; ox < s.ow(); ox++) {
                                 int ix = ox * s.sw() - s.pw() + bb * s.dw();
                                 if (ix >= 0 && ix < s.w()) {
-                                    xa[drow + ix] += ca[srow + ox];
+                                    xa.put(drow + ix, xa.get(drow + ix) + ca.get(srow + ox));
                                 }
                             }
                         }
@@ -171,7 +173,7 @@ final class GroupedConv {
                 }
             }
         }
-        return Nd4j.create(xa, new long[] {s.n(), s.c(), s.h(), s.w()}, 'c');
+        return dx;
     }
 
     /** Ymat [oC, N, P] to Y [N, oC, oH, oW], plus the bias. */
@@ -181,10 +183,10 @@ final class GroupedConv {
                     .reshape('c', s.n(), s.oc(), s.oh(), s.ow());
             return b == null ? y : y.addi(b.reshape(1, s.oc(), 1, 1));
         }
-        float[] ya = new float[(int) ymat.length()];
-        FloatKernels.buffer(ymat).get(ya);
+        FloatBuffer ya = FloatKernels.buffer(ymat);
         float[] bias = b == null ? null : b.reshape(b.length()).toFloatVector();
-        float[] out = new float[ya.length];
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {s.n(), s.oc(), s.oh(), s.ow()}, 'c');
+        FloatBuffer out = FloatKernels.buffer(y);
         int p = s.p();
         for (int o = 0; o < s.oc(); o++) {
             float bo = bias == null ? 0f : bias[o];
@@ -192,11 +194,11 @@ final class GroupedConv {
                 int src = (o * s.n() + n) * p;
                 int dst = (n * s.oc() + o) * p;
                 for (int i = 0; i < p; i++) {
-                    out[dst + i] = ya[src + i] + bo;
+                    out.put(dst + i, ya.get(src + i) + bo);
                 }
             }
         }
-        return Nd4j.create(out, new long[] {s.n(), s.oc(), s.oh(), s.ow()}, 'c');
+        return y;
     }
 
     /** G [N, oC, oH, oW] to Gmat [oC, N*P]; fills {@code db} (if not null) with the per-channel sums (FLOAT path). */
@@ -204,9 +206,9 @@ final class GroupedConv {
         if (!javaPath(gy)) {
             return gy.reshape('c', s.n(), s.oc(), s.p()).permute(1, 0, 2).dup('c');
         }
-        float[] ga = new float[(int) gy.length()];
-        FloatKernels.buffer(gy).get(ga);
-        float[] out = new float[ga.length];
+        FloatBuffer ga = FloatKernels.buffer(gy);
+        INDArray gmat = Nd4j.createUninitialized(DataType.FLOAT, new long[] {s.oc(), (long) s.n() * s.p()}, 'c');
+        FloatBuffer out = FloatKernels.buffer(gmat);
         int p = s.p();
         for (int n = 0; n < s.n(); n++) {
             for (int o = 0; o < s.oc(); o++) {
@@ -214,8 +216,8 @@ final class GroupedConv {
                 int dst = (o * s.n() + n) * p;
                 float acc = 0f;
                 for (int i = 0; i < p; i++) {
-                    float v = ga[src + i];
-                    out[dst + i] = v;
+                    float v = ga.get(src + i);
+                    out.put(dst + i, v);
                     acc += v;
                 }
                 if (db != null) {
@@ -223,6 +225,6 @@ final class GroupedConv {
                 }
             }
         }
-        return Nd4j.create(out, new long[] {s.oc(), (long) s.n() * s.p()}, 'c');
+        return gmat;
     }
 }
