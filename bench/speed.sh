@@ -8,6 +8,7 @@
 # Both sides run with OMP_NUM_THREADS=2 and OMP_WAIT_POLICY=PASSIVE (on a shared machine an
 # active-waiting OpenMP made PyTorch 2-20x slower; qforge always runs passive).
 # Usage: bench/speed.sh [batch=32] [steps=20] [models...]   (default: regnet_y_400mf efficientnet_b0)
+# SKIP_BUILD=1 uses the classes and target/zoo/cp.txt already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BATCH=${1:-32}; STEPS=${2:-20}; shift $(( $# < 2 ? $# : 2 ))
@@ -15,7 +16,7 @@ MODELS=${*:-"regnet_y_400mf efficientnet_b0"}
 SIZE=64; OPSET=13; OUT=target/zoo; mkdir -p "$OUT"
 export OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE ORT_DISABLE_TELEMETRY=1
 echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg), batch $BATCH, steps $STEPS"
-./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test
 CP="target/test-classes:target/classes:$(cat "$OUT/cp.txt")"
 : > "$OUT/speed.jsonl"
 for m in $MODELS; do

@@ -9,7 +9,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ONNX-layout weights [oC, C/g, kH, kW] and the window iArgs without the format tail.
  *
  * <ul>
- *   <li>DENSE: {@code conv2d} / {@code conv2d_bp}, NCHW, wFormat 1 (= [oC,iC,kH,kW]).</li>
+ *   <li>DENSE: {@code conv2d} / {@code conv2d_bp}, NCHW, wFormat 1 (= [oC,iC,kH,kW]); a 1x1
+ *       kernel on a 1x1 input without padding (squeeze-excitation) is a GEMM ({@link PointwiseConv}).</li>
  *   <li>DEPTHWISE (group == C, multiplier m = oC/C): the ONNX weight [C*m,1,kH,kW] is viewed as
  *       [C,m,kH,kW] and permuted to ND4J's [kH,kW,C,m]; output channel c*m+j is input channel c
  *       with filter j in both layouts. The weight gradient is permuted back.</li>
@@ -36,6 +37,9 @@ final class ConvKernels {
         int[] head = window;
         switch (kind) {
             case DENSE:
+                if (PointwiseConv.applies(x, window)) {
+                    return PointwiseConv.forward(x, w, b);
+                }
                 return CustomOps.exec("conv2d", new INDArray[] {x, w, b}, withFormat(head, 1))[0];
             case DEPTHWISE:
                 return CustomOps.exec("depthwise_conv2d", new INDArray[] {x, toDepthwise(w, x.size(1)), b},
@@ -51,6 +55,9 @@ final class ConvKernels {
         int[] head = window;
         switch (kind) {
             case DENSE: {
+                if (PointwiseConv.applies(x, window)) {
+                    return PointwiseConv.backward(x, w, b, gy);
+                }
                 INDArray[] r = CustomOps.exec("conv2d_bp", new INDArray[] {x, w, b, gy}, withFormat(head, 1));
                 return new INDArray[] {r[0], r[1], b == null ? null : r[2]};
             }

@@ -56,6 +56,8 @@ class Float32ConsistencyTest {
                 new INDArray[] {x, uniform(4, -1, 1, 4, 1, 3, 3), b4}, true);
         compare("Conv group 2 dilation 2 no bias", op("Conv", 2, "group", 2L, "dilations", ints(2, 2)),
                 new INDArray[] {x, uniform(5, -1, 1, 4, 2, 3, 3)}, true);
+        compare("Conv 1x1 on 1x1 (GEMM)", op("Conv", 3), new INDArray[] {uniform(45, -1, 1, 4, 6, 1, 1),
+            uniform(46, -1, 1, 5, 6, 1, 1), uniform(47, -1, 1, 5)}, true);
         // the Java im2col path of GroupedConv (float32) against the ND4J one (float64, gradient-checked)
         INDArray x6 = uniform(40, -1, 1, 3, 6, 7, 5);
         compare("Conv group 3 stride 2 pads 1 bias", op("Conv", 3, "group", 3L, "strides", ints(2, 2), "pads", ints(1, 1, 1, 1)),
