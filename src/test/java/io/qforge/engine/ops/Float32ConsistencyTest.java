@@ -72,6 +72,14 @@ class Float32ConsistencyTest {
                 new INDArray[] {uniform(6, -1, 1, 3, 5), uniform(7, -1, 1, 4, 5), uniform(8, -1, 1, 4)}, true);
         compare("MatMul batched", op("MatMul", 2),
                 new INDArray[] {uniform(9, -1, 1, 2, 3, 5), uniform(10, -1, 1, 2, 5, 4)}, true);
+        // GatingKernels (float32 one-pass backward) against the gradient-checked float64 path
+        compare("Mul same shape (SiLU)", op("Mul", 2),
+                new INDArray[] {uniform(50, -1, 1, 2, 3, 4, 4), uniform(51, -1, 1, 2, 3, 4, 4)}, true);
+        compare("Mul plane gate (squeeze-excitation)", op("Mul", 2),
+                new INDArray[] {uniform(52, -1, 1, 2, 3, 4, 5), uniform(53, -1, 1, 2, 3, 1, 1)}, true);
+        compare("Mul plane gate first", op("Mul", 2),
+                new INDArray[] {uniform(54, -1, 1, 2, 3, 1, 1), uniform(55, -1, 1, 2, 3, 4, 5)}, true);
+        compare("Sigmoid", op("Sigmoid", 1), new INDArray[] {uniform(56, -4, 4, 2, 3, 4, 4)}, true);
         compare("Mul broadcast", op("Mul", 2),
                 new INDArray[] {uniform(11, -1, 1, 2, 3, 4, 4), uniform(12, -1, 1, 3, 1, 1)}, true);
         compare("Relu", op("Relu", 1), new INDArray[] {TestArrays.awayFromZero(13, 0.05, 1, 2, 3, 4)}, true);
