@@ -24,8 +24,10 @@ for m in $MODELS; do
   echo "== $m  (load $(cut -d' ' -f1-3 /proc/loadavg))"
   torch=$(/usr/bin/python3 bench/torch_zoo_step.py "$m" "$BATCH" "$STEPS" "$SIZE" 2 2> "$OUT/$m-torch.log" | sed -n 's/^TORCH //p')
   grep '^PyTorch\|^  torch' "$OUT/$m-torch.log" || true
-  qf=$(java -Xmx3g -cp "$CP" io.qforge.bench.QatStepProfile "$OUT/${m}_$OPSET.onnx" "$OUT/rand$SIZE.npz" "$BATCH" "$STEPS" both \
-      2> "$OUT/$m-qforge.log" | tee /dev/stderr | sed -n 's/^QFORGE //p')
+  java -Xmx3g -cp "$CP" io.qforge.bench.QatStepProfile "$OUT/${m}_$OPSET.onnx" "$OUT/rand$SIZE.npz" "$BATCH" "$STEPS" both \
+      2> "$OUT/$m-qforge.log" | grep -v ' INFO ' > "$OUT/$m-qforge.txt"
+  cat "$OUT/$m-qforge.txt"
+  qf=$(sed -n 's/^QFORGE //p' "$OUT/$m-qforge.txt")
   echo "{\"model\":\"$m\",\"torch\":$torch,\"qforge\":$qf,\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >> "$OUT/speed.jsonl"
 done 2>&1
 /usr/bin/python3 - "$OUT/speed.jsonl" <<'PY'
