@@ -4,7 +4,9 @@
 # (prepare_qat_fx, onednn qconfig mapping) median step (bench/torch_zoo_step.py), then qforge FP32
 # and QAT (default W8A8, observers on) median step with the per-op profile
 # (io.qforge.bench.QatStepProfile), same batch, threads and random data shape. Prints both
-# per-op tables and a summary table: images/s both sides, ratio qforge/PyTorch, QAT/FP32 step.
+# per-op tables and a summary table: images/s both sides, ratio qforge/PyTorch, QAT/FP32 step, and
+# the median process CPU ms of a step on each side (all threads; on a loaded machine the wall-time
+# ratio mostly measures who got the cores, the CPU-time ratio is closer to the work done).
 # Both sides run with OMP_NUM_THREADS=2 and OMP_WAIT_POLICY=PASSIVE (on a shared machine an
 # active-waiting OpenMP made PyTorch 2-20x slower; qforge always runs passive).
 # Usage: bench/speed.sh [batch=32] [steps=20] [models...]   (default: regnet_y_400mf efficientnet_b0)
@@ -32,11 +34,12 @@ for m in $MODELS; do
 done 2>&1
 /usr/bin/python3 - "$OUT/speed.jsonl" <<'PY'
 import json, sys
-print("| model | qforge QAT img/s | PyTorch QAT img/s | QAT ratio | qforge FP32 img/s | PyTorch FP32 img/s | FP32 ratio | qforge QAT/FP32 step | load after |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| model | qforge QAT img/s | PyTorch QAT img/s | QAT ratio | qforge FP32 img/s | PyTorch FP32 img/s | FP32 ratio | qforge QAT/FP32 step | QAT CPU ms/step qforge / PyTorch (ratio PyTorch/qforge) | FP32 CPU ms/step qforge / PyTorch (ratio) | load after |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for l in open(sys.argv[1]):
     r = json.loads(l); t, q = r["torch"], r["qforge"]
     print(f"| {r['model']} | {q['qatImagesPerSecond']:.1f} | {t['qatImagesPerSecond']:.1f} | {q['qatImagesPerSecond'] / t['qatImagesPerSecond']:.2f}x | "
           f"{q['fp32ImagesPerSecond']:.1f} | {t['fp32ImagesPerSecond']:.1f} | {q['fp32ImagesPerSecond'] / t['fp32ImagesPerSecond']:.2f}x | "
-          f"{q['qatStepMs'] / q['fp32StepMs']:.2f} | {r['load']} |")
+          f"{q['qatStepMs'] / q['fp32StepMs']:.2f} | {q['qatCpuMsPerStep']:.0f} / {t['qatCpuMsPerStep']:.0f} ({t['qatCpuMsPerStep'] / q['qatCpuMsPerStep']:.2f}x) | "
+          f"{q['fp32CpuMsPerStep']:.0f} / {t['fp32CpuMsPerStep']:.0f} ({t['fp32CpuMsPerStep'] / q['fp32CpuMsPerStep']:.2f}x) | {r['load']} |")
 PY

@@ -3,7 +3,8 @@
 
 QAT: FX graph mode, prepare_qat_fx with get_default_qat_qconfig_mapping("onednn") (observers and
 fake quant on), Adam lr 1e-4, cross-entropy on random data. Each side: WARMUP steps, then the
-median of STEPS timed steps (forward, loss, backward, Adam step), then a torch.profiler run of
+median of STEPS timed steps (forward, loss, backward, Adam step) in wall time and in process CPU
+time (all threads), then a torch.profiler run of
 PROFILE_STEPS steps whose self CPU time per aten op is printed per step.
 Prints "TORCH {json}" with fp32/qat median ms and images/s, then the per-op table (QAT) to stderr.
 Usage: torch_zoo_step.py MODEL [batch=32] [steps=20] [size=64] [threads=2]
@@ -53,25 +54,27 @@ def measure(qat):
     opt = torch.optim.Adam(m.parameters(), 1e-4)
     for _ in range(WARMUP):
         step(m, opt)
-    times = []
+    times, cpu = [], []
     for _ in range(steps):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         step(m, opt)
         times.append((time.perf_counter() - t0) * 1e3)
+        cpu.append((time.process_time() - c0) * 1e3)
     table = None
     if qat:
         with torch.profiler.profile() as p:
             for _ in range(PROFILE_STEPS):
                 step(m, opt)
         table = p.key_averages()
-    return statistics.median(times), table
+    return statistics.median(times), statistics.median(cpu), table
 
 
-fp32_ms, _ = measure(False)
-qat_ms, table = measure(True)
+fp32_ms, fp32_cpu, _ = measure(False)
+qat_ms, qat_cpu, table = measure(True)
 print("TORCH " + json.dumps({"model": name, "batch": batch, "threads": threads, "fp32StepMs": round(fp32_ms, 2),
                              "qatStepMs": round(qat_ms, 2), "fp32ImagesPerSecond": round(batch * 1e3 / fp32_ms, 1),
-                             "qatImagesPerSecond": round(batch * 1e3 / qat_ms, 1)}), flush=True)
+                             "qatImagesPerSecond": round(batch * 1e3 / qat_ms, 1), "fp32CpuMsPerStep": round(fp32_cpu, 2),
+                             "qatCpuMsPerStep": round(qat_cpu, 2)}), flush=True)
 rows = sorted(table, key=lambda e: e.self_cpu_time_total, reverse=True)[:20]
 print(f"PyTorch QAT per-op self CPU, ms per step ({PROFILE_STEPS} profiled steps):", file=sys.stderr)
 for e in rows:

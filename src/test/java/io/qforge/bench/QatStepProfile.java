@@ -28,7 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Where a training step's time goes (diagnosis, not a test), FP32 and QAT (fake-quant, default
  * W8A8 config, observers on) of the same model in one run: the median ms of a whole step
- * (forward, loss, backward, Adam) over {@code steps} steps after 10 warm-up steps, then, over
+ * (forward, loss, backward, Adam) over {@code steps} steps after 10 warm-up steps, and the median
+ * process CPU time of a step (all threads: on a shared machine less sensitive to the load than
+ * wall time), then, over
  * the same number of further steps with the executor's profile on, ms per step and calls per step
  * by op label (Conv split by kernel kind) and direction. Fake-quant nodes are their own rows
  * ({@code qforge.FakeQuant}).
@@ -46,14 +48,15 @@ public final class QatStepProfile {
         List<String> json = new ArrayList<>();
         json.add(String.format(Locale.ROOT, "\"batch\":%d,\"steps\":%d", batch, steps));
         for (String side : mode.equals("both") ? List.of("fp32", "qat") : List.of(mode)) {
-            double ms = run(g, d, batch, steps, side.equals("fp32"));
-            json.add(String.format(Locale.ROOT, "\"%sStepMs\":%.2f,\"%sImagesPerSecond\":%.1f", side, ms, side, batch * 1e3 / ms));
+            double[] ms = run(g, d, batch, steps, side.equals("fp32"));
+            json.add(String.format(Locale.ROOT, "\"%sStepMs\":%.2f,\"%sImagesPerSecond\":%.1f,\"%sCpuMsPerStep\":%.2f", side, ms[0],
+                    side, batch * 1e3 / ms[0], side, ms[1]));
         }
         System.out.println("QFORGE {" + String.join(",", json) + "}");
     }
 
-    /** Returns the median step ms; prints the per-op profile. */
-    private static double run(Graph g, Dataset d, int batch, int steps, boolean fp32) {
+    /** Returns {median step ms, median process CPU ms per step (all threads)}; prints the per-op profile. */
+    private static double[] run(Graph g, Dataset d, int batch, int steps, boolean fp32) {
         Executor exec;
         Graph qg;
         if (fp32) {
@@ -72,6 +75,8 @@ public final class QatStepProfile {
         exec.trainableParameters().forEach(p -> params.put(p, qg.initializer(p)));
         Map<String, Long> perOp = new TreeMap<>();
         long[] stepNs = new long[steps];
+        long[] cpuNs = new long[steps];
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         List<int[]> batches = Batches.shuffled(d.trainSize(), batch, 0, 0);
         int warmup = 10;
         for (int i = 0; i < 2 * steps + warmup; i++) {
@@ -79,6 +84,7 @@ public final class QatStepProfile {
                 exec.profileInto(perOp);
             }
             try (MemoryWorkspace ws = Workspaces.step("qforge-qat-profile")) {
+                long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 INDArray xb = Batches.gather(d.xTrain(), batches.get(i % batches.size()));
                 int[] yb = Batches.gather(d.yTrain(), batches.get(i % batches.size()));
@@ -89,6 +95,7 @@ public final class QatStepProfile {
                 long t1 = System.nanoTime();
                 if (i >= warmup && i < warmup + steps) {
                     stepNs[i - warmup] = t1 - t0;
+                    cpuNs[i - warmup] = os.getProcessCpuTime() - c0;
                 }
             }
         }
@@ -101,10 +108,11 @@ public final class QatStepProfile {
                         perOp.getOrDefault(label + " fwd", 0L) / 1e6 / steps, perOp.getOrDefault(label + " bwd", 0L) / 1e6 / steps,
                         perOp.getOrDefault(label + " fwd calls", 0L) / steps));
         Arrays.sort(stepNs);
+        Arrays.sort(cpuNs);
         double median = stepNs[steps / 2] / 1e6;
-        System.out.printf(Locale.ROOT, "qforge %s step median %.2f ms (p25 %.2f, p75 %.2f) over %d steps, batch %d%n", side,
-                median, stepNs[steps / 4] / 1e6, stepNs[3 * steps / 4] / 1e6, steps, batch);
-        return median;
+        System.out.printf(Locale.ROOT, "qforge %s step median %.2f ms (p25 %.2f, p75 %.2f), process CPU %.2f ms per step, over %d steps, batch %d%n",
+                side, median, stepNs[steps / 4] / 1e6, stepNs[3 * steps / 4] / 1e6, cpuNs[steps / 2] / 1e6, steps, batch);
+        return new double[] {median, cpuNs[steps / 2] / 1e6};
     }
 
     private static long total(Map<String, Long> perOp, String label) {
