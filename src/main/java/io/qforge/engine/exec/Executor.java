@@ -31,6 +31,7 @@ public final class Executor {
     private final String logitsName;
     private final Set<String> trainable;
     private Map<String, Long> profile;
+    private String[] profileLabels;
 
     public Executor(Graph graph) {
         this(graph, OpRegistry::create);
@@ -77,11 +78,39 @@ public final class Executor {
     }
 
     /**
-     * Starts accumulating wall time (ns) per op type and direction ("Conv fwd", "Conv bwd") into
-     * {@code sink}; null stops. For benchmarks and diagnosis only.
+     * Starts accumulating wall time (ns) per op label and direction ("Conv fwd", "Conv bwd") into
+     * {@code sink}, and the number of calls under "... calls" ("Conv fwd calls"); null stops. The
+     * label is the op type, for Conv with its kernel kind ({@link #profileLabel}). For benchmarks
+     * and diagnosis only.
      */
     public void profileInto(Map<String, Long> sink) {
         this.profile = sink;
+        this.profileLabels = sink == null ? null : new String[ops.size()];
+    }
+
+    /**
+     * The op type, and for Conv which kernel runs it: "Conv depthwise", "Conv grouped",
+     * "Conv 1x1 on 1x1" (a GEMM in disguise: squeeze-excitation), "Conv 1x1", "Conv".
+     */
+    static String profileLabel(Node node, INDArray[] in) {
+        if (!node.opType().equals("Conv") || in.length < 2 || in[0] == null || in[1] == null || in[1].rank() != 4) {
+            return node.opType();
+        }
+        long group = node.attrInt("group", 1);
+        INDArray w = in[1];
+        if (group > 1) {
+            return group == in[0].size(1) && w.size(1) == 1 ? "Conv depthwise" : "Conv grouped";
+        }
+        if (w.size(2) == 1 && w.size(3) == 1) {
+            return in[0].rank() == 4 && in[0].size(2) * in[0].size(3) == 1 ? "Conv 1x1 on 1x1" : "Conv 1x1";
+        }
+        return "Conv";
+    }
+
+    private void record(int i, String direction, long ns) {
+        String key = profileLabels[i] + " " + direction;
+        profile.merge(key, ns, Long::sum);
+        profile.merge(key + " calls", 1L, Long::sum);
     }
 
     public Graph graph() {
@@ -127,7 +156,10 @@ public final class Executor {
             long t0 = profile == null ? 0 : System.nanoTime();
             INDArray[] out = ops.get(i).forward(in, contexts[i]);
             if (profile != null) {
-                profile.merge(node.opType() + " fwd", System.nanoTime() - t0, Long::sum);
+                if (profileLabels[i] == null) {
+                    profileLabels[i] = profileLabel(node, in);
+                }
+                record(i, "fwd", System.nanoTime() - t0);
             }
             for (int k = 0; k < node.outputs().size() && k < out.length; k++) {
                 values.put(node.output(k), out[k]);
@@ -165,7 +197,10 @@ public final class Executor {
             long t0 = profile == null ? 0 : System.nanoTime();
             INDArray[] gIn = ops.get(i).backward(in, out, gOut, pass.contexts[i]);
             if (profile != null) {
-                profile.merge(node.opType() + " bwd", System.nanoTime() - t0, Long::sum);
+                if (profileLabels[i] == null) {
+                    profileLabels[i] = profileLabel(node, in);
+                }
+                record(i, "bwd", System.nanoTime() - t0);
             }
             for (int k = 0; k < in.length && k < gIn.length; k++) {
                 String name = node.input(k);

@@ -9,12 +9,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ONNX-layout weights [oC, C/g, kH, kW] and the window iArgs without the format tail.
  *
  * <ul>
- *   <li>DENSE: {@code conv2d} / {@code conv2d_bp}, NCHW, wFormat 1 (= [oC,iC,kH,kW]).</li>
+ *   <li>DENSE: {@code conv2d} / {@code conv2d_bp}, NCHW, wFormat 1 (= [oC,iC,kH,kW]); a 1x1
+ *       kernel on a 1x1 input without padding (squeeze-excitation) is a GEMM ({@link PointwiseConv}).</li>
  *   <li>DEPTHWISE (group == C, multiplier m = oC/C): the ONNX weight [C*m,1,kH,kW] is viewed as
  *       [C,m,kH,kW] and permuted to ND4J's [kH,kW,C,m]; output channel c*m+j is input channel c
  *       with filter j in both layouts. The weight gradient is permuted back.</li>
- *   <li>GROUPED: channels split into g slices; slice i of X meets weight rows
- *       [i*oC/g, (i+1)*oC/g); outputs and gradients are concatenated.</li>
+ *   <li>GROUPED: one im2col and one batched GEMM over images and groups ({@link GroupedConv});
+ *       it replaced one conv2d per group, which was most of regnet_y_400mf's step.</li>
  * </ul>
  */
 final class ConvKernels {
@@ -36,22 +37,15 @@ final class ConvKernels {
         int[] head = window;
         switch (kind) {
             case DENSE:
+                if (PointwiseConv.applies(x, window)) {
+                    return PointwiseConv.forward(x, w, b);
+                }
                 return CustomOps.exec("conv2d", new INDArray[] {x, w, b}, withFormat(head, 1))[0];
             case DEPTHWISE:
                 return CustomOps.exec("depthwise_conv2d", new INDArray[] {x, toDepthwise(w, x.size(1)), b},
                         withFormat(head, 0))[0];
             default:
-                int g = (int) groups;
-                long cg = x.size(1) / g;
-                long og = w.size(0) / g;
-                INDArray[] outs = new INDArray[g];
-                for (int i = 0; i < g; i++) {
-                    INDArray xg = channels(x, i * cg, cg);
-                    INDArray wg = w.get(NDArrayIndex.interval(i * og, (i + 1) * og)).dup('c');
-                    INDArray bg = b == null ? null : b.get(NDArrayIndex.interval(i * og, (i + 1) * og)).dup('c');
-                    outs[i] = CustomOps.exec("conv2d", new INDArray[] {xg, wg, bg}, withFormat(head, 1))[0];
-                }
-                return Nd4j.concat(1, outs);
+                return GroupedConv.forward(x, w, b, head, (int) groups);
         }
     }
 
@@ -61,6 +55,9 @@ final class ConvKernels {
         int[] head = window;
         switch (kind) {
             case DENSE: {
+                if (PointwiseConv.applies(x, window)) {
+                    return PointwiseConv.backward(x, w, b, gy);
+                }
                 INDArray[] r = CustomOps.exec("conv2d_bp", new INDArray[] {x, w, b, gy}, withFormat(head, 1));
                 return new INDArray[] {r[0], r[1], b == null ? null : r[2]};
             }
@@ -71,25 +68,8 @@ final class ConvKernels {
                 INDArray dw = r[1].permute(2, 3, 0, 1).dup('c').reshape(w.shape());
                 return new INDArray[] {r[0], dw, b == null ? null : r[2]};
             }
-            default: {
-                int g = (int) groups;
-                long cg = x.size(1) / g;
-                long og = w.size(0) / g;
-                INDArray[] dx = new INDArray[g];
-                INDArray[] dw = new INDArray[g];
-                INDArray[] db = new INDArray[g];
-                for (int i = 0; i < g; i++) {
-                    INDArray xg = channels(x, i * cg, cg);
-                    INDArray wg = w.get(NDArrayIndex.interval(i * og, (i + 1) * og)).dup('c');
-                    INDArray bg = b == null ? null : b.get(NDArrayIndex.interval(i * og, (i + 1) * og)).dup('c');
-                    INDArray gg = channels(gy, i * og, og);
-                    INDArray[] r = CustomOps.exec("conv2d_bp", new INDArray[] {xg, wg, bg, gg}, withFormat(head, 1));
-                    dx[i] = r[0];
-                    dw[i] = r[1];
-                    db[i] = b == null ? null : r[2];
-                }
-                return new INDArray[] {Nd4j.concat(1, dx), Nd4j.concat(0, dw), b == null ? null : Nd4j.concat(0, db)};
-            }
+            default:
+                return GroupedConv.backward(x, w, b, gy, head, (int) groups);
         }
     }
 
@@ -121,10 +101,5 @@ final class ConvKernels {
     private static INDArray toDepthwise(INDArray w, long c) {
         long m = w.size(0) / c;
         return w.reshape(c, m, w.size(2), w.size(3)).permute(2, 3, 0, 1).dup('c');
-    }
-
-    private static INDArray channels(INDArray t, long from, long count) {
-        return t.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count), NDArrayIndex.all(),
-                NDArrayIndex.all()).dup('c');
     }
 }

@@ -27,6 +27,21 @@ final class MulOp implements Op {
         INDArray g = gradOutputs[0];
         INDArray a = inputs[0];
         INDArray b = inputs[1];
+        if (FloatKernels.plain(g) && FloatKernels.plain(a) && FloatKernels.plain(b)
+                && java.util.Arrays.equals(g.shape(), a.shape())) {
+            // SiLU (x * sigmoid(x)) and squeeze-excitation (x * gate[n,c]): one pass each
+            if (java.util.Arrays.equals(a.shape(), b.shape())) {
+                return GatingKernels.mulBackward(g, a, b);
+            }
+            if (GatingKernels.isPlaneGate(b, a)) {
+                return GatingKernels.gateBackward(g, a, b);
+            }
+        }
+        if (FloatKernels.plain(g) && FloatKernels.plain(b) && java.util.Arrays.equals(g.shape(), b.shape())
+                && GatingKernels.isPlaneGate(a, b)) {
+            INDArray[] r = GatingKernels.gateBackward(g, b, a);
+            return new INDArray[] {r[1], r[0]};
+        }
         if (FloatKernels.plain(g) && FloatKernels.plain(a) && b.dataType() == DataType.FLOAT
                 && java.util.Arrays.equals(g.shape(), a.shape()) && FloatKernels.perChannelOf(b.shape(), a)) {
             // y = a * b[c] (the QAT graph's BN unscale): da and db in one pass

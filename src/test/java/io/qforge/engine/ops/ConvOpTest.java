@@ -46,6 +46,21 @@ class ConvOpTest {
     }
 
     @Test
+    void pointwiseOnOneByOneInputIsTheGemmAndAgreesWithConv2d() {
+        // squeeze-excitation shape: PointwiseConv's GEMM, checked against finite differences and
+        // against ND4J's conv2d on the same values
+        Op op = op("Conv", 3);
+        INDArray[] in = in(ints(3, 5, 1, 1), ints(4, 5, 1, 1), true);
+        INDArray y = op.forward(in, new OpContext(false))[0];
+        assertThat(y.shape()).isEqualTo(ints(3, 4, 1, 1));
+        INDArray ref = CustomOps.exec("conv2d", new INDArray[] {in[0], in[1], in[2]},
+                new int[] {1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1})[0];
+        assertThat(y.sub(ref).amaxNumber().doubleValue()).isLessThan(1e-12);
+        GradientCheck.check("Conv 1x1 on 1x1", op, in, 0, 1, 2);
+        GradientCheck.check("Conv 1x1 on 1x1 no bias", op("Conv", 2), in(ints(2, 3, 1, 1), ints(6, 3, 1, 1), false), 0, 1);
+    }
+
+    @Test
     void twoGroups() {
         Op op = op("Conv", 3, "group", 2L, "pads", ints(1, 0, 1, 0));
         INDArray[] in = in(ints(1, 4, 5, 5), ints(6, 2, 3, 3), true);

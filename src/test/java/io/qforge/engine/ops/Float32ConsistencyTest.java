@@ -56,6 +56,14 @@ class Float32ConsistencyTest {
                 new INDArray[] {x, uniform(4, -1, 1, 4, 1, 3, 3), b4}, true);
         compare("Conv group 2 dilation 2 no bias", op("Conv", 2, "group", 2L, "dilations", ints(2, 2)),
                 new INDArray[] {x, uniform(5, -1, 1, 4, 2, 3, 3)}, true);
+        compare("Conv 1x1 on 1x1 (GEMM)", op("Conv", 3), new INDArray[] {uniform(45, -1, 1, 4, 6, 1, 1),
+            uniform(46, -1, 1, 5, 6, 1, 1), uniform(47, -1, 1, 5)}, true);
+        // the Java im2col path of GroupedConv (float32) against the ND4J one (float64, gradient-checked)
+        INDArray x6 = uniform(40, -1, 1, 3, 6, 7, 5);
+        compare("Conv group 3 stride 2 pads 1 bias", op("Conv", 3, "group", 3L, "strides", ints(2, 2), "pads", ints(1, 1, 1, 1)),
+                new INDArray[] {x6, uniform(41, -1, 1, 9, 2, 3, 3), uniform(42, -1, 1, 9)}, true);
+        compare("Conv group 2 1x2 kernel asym pads", op("Conv", 3, "group", 2L, "pads", ints(0, 1, 1, 0)),
+                new INDArray[] {x6, uniform(43, -1, 1, 4, 3, 1, 2), uniform(44, -1, 1, 4)}, true);
     }
 
     @Test
@@ -64,6 +72,14 @@ class Float32ConsistencyTest {
                 new INDArray[] {uniform(6, -1, 1, 3, 5), uniform(7, -1, 1, 4, 5), uniform(8, -1, 1, 4)}, true);
         compare("MatMul batched", op("MatMul", 2),
                 new INDArray[] {uniform(9, -1, 1, 2, 3, 5), uniform(10, -1, 1, 2, 5, 4)}, true);
+        // GatingKernels (float32 one-pass backward) against the gradient-checked float64 path
+        compare("Mul same shape (SiLU)", op("Mul", 2),
+                new INDArray[] {uniform(50, -1, 1, 2, 3, 4, 4), uniform(51, -1, 1, 2, 3, 4, 4)}, true);
+        compare("Mul plane gate (squeeze-excitation)", op("Mul", 2),
+                new INDArray[] {uniform(52, -1, 1, 2, 3, 4, 5), uniform(53, -1, 1, 2, 3, 1, 1)}, true);
+        compare("Mul plane gate first", op("Mul", 2),
+                new INDArray[] {uniform(54, -1, 1, 2, 3, 1, 1), uniform(55, -1, 1, 2, 3, 4, 5)}, true);
+        compare("Sigmoid", op("Sigmoid", 1), new INDArray[] {uniform(56, -4, 4, 2, 3, 4, 4)}, true);
         compare("Mul broadcast", op("Mul", 2),
                 new INDArray[] {uniform(11, -1, 1, 2, 3, 4, 4), uniform(12, -1, 1, 3, 1, 1)}, true);
         compare("Relu", op("Relu", 1), new INDArray[] {TestArrays.awayFromZero(13, 0.05, 1, 2, 3, 4)}, true);
