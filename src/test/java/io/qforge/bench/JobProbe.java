@@ -38,6 +38,7 @@ public final class JobProbe {
         long[] start = {System.nanoTime()};
         String[] current = {null};
         double[] ips = {0};
+        Map<String, Double> steps = new LinkedHashMap<>();
         JobListener listener = new JobListener() {
             @Override
             public void phase(JobPhase phase) {
@@ -49,6 +50,12 @@ public final class JobProbe {
             @Override
             public void step(int epoch, int totalEpochs, int step, int steps, double loss, double acc, double imagesPerSecond) {
                 ips[0] = imagesPerSecond;
+            }
+
+            @Override
+            public void timing(String step, double seconds) {
+                steps.merge(step, seconds, Double::sum);
+                System.err.printf(Locale.ROOT, "step %s %.2f s rss %s%n", step, seconds, rss());
             }
 
             @Override
@@ -67,13 +74,14 @@ public final class JobProbe {
         System.out.println(String.format(Locale.ROOT,
                 "{\"model\":\"%s\",\"idleRssMb\":%d,\"fp32\":%.4f,\"ptqInt8\":%.4f,\"qatInt8\":%.4f,\"qatOrt\":%.4f,\"simVsInt8\":%.4f,"
                         + "\"simVsInt8Within1Lsb\":%.4f,\"int8VsOrt\":%.4f,\"int8VsOrtWithin1Lsb\":%.4f,\"qatImagesPerSecond\":%.1f,\"phases\":{%s},\"peakRssMb\":%d,\"latency\":\"%s\",\"integerMacShare\":%s,"
-                        + "\"floatIslands\":%d,\"floatIslandOps\":\"%s\"}",
+                        + "\"floatIslands\":%d,\"floatIslandOps\":\"%s\",\"steps\":{%s}}",
                 Path.of(args[0]).getFileName(), idleMb, rep.fp32().accuracy(), rep.ptqInt8().accuracy(), rep.qatInt8().accuracy(),
                 rep.qatOrt().accuracy(), rep.agreement().simulationVsInt8Top1(), rep.agreement().simulationVsInt8Within1Lsb(),
                 rep.agreement().int8VsOrtTop1(), rep.agreement().int8VsOrtWithin1Lsb(), ips[0],
                 String.join(",", phases.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue()).toList()),
                 status("VmHWM") / 1024, rep.latency().points(), rep.integerMacShare(), rep.floatIslands().size(),
-                islandOps(rep.floatIslands())));
+                islandOps(rep.floatIslands()), String.join(",", steps.entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "\"%s\":%.2f", e.getKey(), e.getValue())).toList())));
     }
 
     /** "BatchNormalization x58, Softmax x1": float islands counted by op type. */
