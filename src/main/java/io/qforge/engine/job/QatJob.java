@@ -79,7 +79,10 @@ public final class QatJob {
         Metrics ptqFake = t.time("ptq.simulation", () -> Evaluator.evaluate(ptq.float64Executor(), data.xTest(), data.yTest(), bs));
         IntModel ptqInt = t.time("ptq.conversion", () -> IntModelConverter.convert(ptq));
         Metrics ptqInt8 = t.time("ptq.int8", () -> JobEvaluation.intMetrics(new IntExecutor(ptqInt), data, bs));
-        Training training = t.time("qat.calibration", () -> trainingModel(fp32, data, resumeFrom));
+        // A fresh job fine-tunes the PTQ model itself: it is what a second calibration would give
+        // (same data, same seeded batches), and evaluation and conversion only read it.
+        Training training = resumeFrom == null ? new Training(ptq, Optimizer.of(spec.train()), 0)
+                : t.time("qat.calibration", () -> trainingModel(fp32, data, resumeFrom));
         QatModel qat = training.model();
 
         phase(JobPhase.TRAINING);
