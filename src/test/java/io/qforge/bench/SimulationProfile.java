@@ -37,9 +37,11 @@ public final class SimulationProfile {
         IntExecutor int8 = new IntExecutor(IntModelConverter.convert(m));
         Map<String, Long> p32 = new TreeMap<>();
         Map<String, Long> p64 = new TreeMap<>();
+        Map<String, Long> pInt = new TreeMap<>();
         for (int r = 0; r < rounds; r++) {
             f32.profileInto(r == 0 ? null : p32);
             f64.profileInto(r == 0 ? null : p64);
+            int8.profileInto(r == 0 ? null : pInt);
             long t0 = System.nanoTime();
             try (MemoryWorkspace ws = Workspaces.step("probe")) {
                 f32.forward(x, false, false);
@@ -58,5 +60,7 @@ public final class SimulationProfile {
         for (String op : p64.keySet()) {
             System.out.printf(Locale.ROOT, "%-24s %7.2f %7.2f%n", op, p32.getOrDefault(op, 0L) / 1e9, p64.get(op) / 1e9);
         }
+        System.out.println("integer layer: s (summed over rounds 1..)");
+        pInt.forEach((t, ns) -> System.out.printf(Locale.ROOT, "int %-20s %7.2f%n", t, ns / 1e9));
     }
 }

@@ -33,11 +33,13 @@ record JobEvaluation(Metrics fakeQuant, Metrics int8, Metrics ort, JobReport.Agr
                             StepTimer t) {
         INDArray xTest = data.xTest();
         int[] y = data.yTest();
-        INDArray q = t.time("int8", () -> quantizedOutputs(int8, xTest, bs));
+        var both = Concurrently.run(() -> t.time("simulation", () -> simulatedLogits(qat, xTest, bs)),
+                () -> t.time("int8", () -> quantizedOutputs(int8, xTest, bs)));
+        INDArray simulated = both.first();
+        INDArray q = both.second();
         QuantParams outEnc = intModel.encoding(intModel.quantizedOutput());
         INDArray intLogits = dequantize(q, outEnc);
         Metrics int8Metrics = metrics(intLogits, y);
-        INDArray simulated = t.time("simulation", () -> simulatedLogits(qat, xTest, bs));
         Metrics fakeQuant = metrics(simulated, y);
         try {
             long start = System.nanoTime();

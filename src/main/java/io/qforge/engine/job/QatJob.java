@@ -76,9 +76,12 @@ public final class QatJob {
 
         phase(JobPhase.CALIBRATING);
         QatModel ptq = t.time("ptq.calibration", () -> calibrated(fp32, data));
-        Metrics ptqFake = t.time("ptq.simulation", () -> Evaluator.evaluate(ptq.float64Executor(), data.xTest(), data.yTest(), bs));
         IntModel ptqInt = t.time("ptq.conversion", () -> IntModelConverter.convert(ptq));
-        Metrics ptqInt8 = t.time("ptq.int8", () -> JobEvaluation.intMetrics(new IntExecutor(ptqInt), data, bs));
+        var ptqMetrics = Concurrently.run(
+                () -> t.time("ptq.simulation", () -> Evaluator.evaluate(ptq.float64Executor(), data.xTest(), data.yTest(), bs)),
+                () -> t.time("ptq.int8", () -> JobEvaluation.intMetrics(new IntExecutor(ptqInt), data, bs)));
+        Metrics ptqFake = ptqMetrics.first();
+        Metrics ptqInt8 = ptqMetrics.second();
         // A fresh job fine-tunes the PTQ model itself: it is what a second calibration would give
         // (same data, same seeded batches), and evaluation and conversion only read it.
         Training training = resumeFrom == null ? new Training(ptq, Optimizer.of(spec.train()), 0)
