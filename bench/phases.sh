@@ -5,6 +5,8 @@
 # per phase seconds and RSS and the seconds of each step inside the phases ("steps"); one JSON line per
 # model goes to target/zoo/phases-<tag>.jsonl.
 # Usage: bench/phases.sh TAG [models...]   (default models: efficientnet_b0 resnet18 mobilenet_v2)
+# CLASSES="dir1:dir2" runs other compiled classes (e.g. a copy of an earlier commit's target/classes
+# and target/test-classes) with the same classpath of dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TAG=${1:?tag}; shift
@@ -15,7 +17,7 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OMP_WAIT_POLICY=PASSIVE ORT_DISABLE
 for m in $MODELS; do
   [ -f "$OUT/${m}_13.onnx" ] || /usr/bin/python3 bench/zoo_export.py "$OUT" 13 64 "$m" >> "$OUT/export-13.jsonl"
   echo "== $m $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  java -Xmx3g -cp "target/test-classes:target/classes:$(cat "$OUT/cp.txt")" io.qforge.bench.JobProbe \
+  java -Xmx3g -cp "${CLASSES:-target/test-classes:target/classes}:$(cat "$OUT/cp.txt")" io.qforge.bench.JobProbe \
     "$OUT/${m}_13.onnx" "$OUT/rand64.npz" 1 32 4 32 2> "$OUT/$m-phases-$TAG.log" | grep '^{' | tee -a "$OUT/phases-$TAG.jsonl"
   echo "   done $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 done

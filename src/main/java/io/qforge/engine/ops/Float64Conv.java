@@ -1,9 +1,13 @@
 package io.qforge.engine.ops;
 
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Forward convolution in float64 (inference only: the simulation's evaluation pass,
@@ -24,18 +28,25 @@ final class Float64Conv {
     static INDArray forward(INDArray x, INDArray w, INDArray b, int[] window, long groups) {
         int n = (int) x.size(0);
         int c = (int) x.size(1);
-        int h = (int) x.size(2);
-        int wd = (int) x.size(3);
-        Geometry g = new Geometry(window, h, wd);
+        Geometry g = new Geometry(window, (int) x.size(2), (int) x.size(3));
         int oc = (int) w.size(0);
         int cg = (int) w.size(1);
-        double[] xs = x.dup('c').data().asDouble();
-        double[] ws = w.dup('c').data().asDouble();
-        double[] bs = b == null ? null : b.dup('c').data().asDouble();
-        double[] out = cg == 1 && groups == c
-                ? depthwise(xs, ws, bs, n, c, oc / c, g)
-                : grouped(xs, ws, bs, n, c, oc, (int) groups, g);
-        return Nd4j.create(out, new long[] {n, oc, g.oh, g.ow}, DataType.DOUBLE);
+        DoubleBuffer xs = buffer(x.dataType() == DataType.DOUBLE && x.ordering() == 'c' && x.offset() == 0
+                && Shape.hasDefaultStridesForShape(x) ? x : x.castTo(DataType.DOUBLE).dup('c'));
+        double[] ws = w.castTo(DataType.DOUBLE).dup('c').data().asDouble(); // weights: small
+        double[] bs = b == null ? null : b.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        INDArray out = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n, oc, g.oh, g.ow}, 'c');
+        if (cg == 1 && groups == c) {
+            depthwise(xs, ws, bs, n, c, oc / c, g, buffer(out));
+        } else {
+            grouped(xs, ws, bs, n, c, oc, (int) groups, g, out);
+        }
+        return out;
+    }
+
+    /** The array's data, read and written in place (off the Java heap: no copy of an activation). */
+    private static DoubleBuffer buffer(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
     }
 
     /** Output size and window of one conv. */
@@ -49,39 +60,32 @@ final class Float64Conv {
         }
     }
 
-    /** One im2col [C/g kH kW, N oH oW] and one dgemm per group. */
-    private static double[] grouped(double[] x, double[] w, double[] b, int n, int c, int oc, int groups, Geometry g) {
+    /** One im2col [C/g kH kW, N oH oW] and one dgemm per group; bias added after the sum. */
+    private static void grouped(DoubleBuffer x, double[] w, double[] b, int n, int c, int oc, int groups, Geometry g,
+                                INDArray out) {
         int cg = c / groups;
         int og = oc / groups;
         int k = cg * g.kh * g.kw;
         int p = g.oh * g.ow;
-        double[] out = new double[n * oc * p];
+        INDArray out3 = out.reshape('c', n, oc, p);
         for (int gi = 0; gi < groups; gi++) {
-            double[] cols = im2col(x, n, c, gi * cg, cg, g);
+            INDArray cols = Nd4j.create(DataType.DOUBLE, new long[] {k, (long) n * p}, 'c'); // zeros: the pads
+            im2col(x, n, c, gi * cg, cg, g, buffer(cols));
             double[] wg = java.util.Arrays.copyOfRange(w, gi * og * k, (gi + 1) * og * k);
-            INDArray acc = Nd4j.create(wg, new long[] {og, k}, DataType.DOUBLE)
-                    .mmul(Nd4j.create(cols, new long[] {k, (long) n * p}, DataType.DOUBLE));
-            double[] a = acc.dup('c').data().asDouble();
-            for (int r = 0; r < og; r++) {
-                int o = gi * og + r;
-                double bias = b == null ? 0 : b[o];
-                for (int s = 0; s < n; s++) {
-                    int src = (r * n + s) * p;
-                    int dst = (s * oc + o) * p;
-                    for (int q = 0; q < p; q++) {
-                        out[dst + q] = a[src + q] + bias;
-                    }
-                }
-            }
+            INDArray acc = Nd4j.create(wg, new long[] {og, k}, DataType.DOUBLE).mmul(cols); // [og, N p]
+            INDArray target = groups == 1 ? out3
+                    : out3.get(NDArrayIndex.all(), NDArrayIndex.interval(gi * og, (gi + 1) * og), NDArrayIndex.all());
+            target.assign(acc.reshape('c', og, n, p).permute(1, 0, 2));
         }
-        return out;
+        if (b != null) {
+            out3.addi(Nd4j.create(b, new long[] {1, oc, 1}, DataType.DOUBLE));
+        }
     }
 
-    /** Rows (channel, kernel row, kernel column) of channels [c0, c0+cg), columns (sample, out row, out column); 0 in the pads. */
-    private static double[] im2col(double[] x, int n, int c, int c0, int cg, Geometry g) {
+    /** Rows (channel, kernel row, kernel column) of channels [c0, c0+cg), columns (sample, out row, out column); pads stay 0. */
+    private static void im2col(DoubleBuffer x, int n, int c, int c0, int cg, Geometry g, DoubleBuffer out) {
         int p = g.oh * g.ow;
         int cols = n * p;
-        double[] out = new double[cg * g.kh * g.kw * cols];
         IntStream.range(0, cg).parallel().forEach(ci -> {
             for (int a = 0; a < g.kh; a++) {
                 for (int e = 0; e < g.kw; e++) {
@@ -97,7 +101,7 @@ final class Float64Conv {
                             for (int j = 0; j < g.ow; j++) {
                                 int ix = j * g.sw - g.pw + e * g.dw;
                                 if (ix >= 0 && ix < g.w) {
-                                    out[dst + i * g.ow + j] = x[plane + iy * g.w + ix];
+                                    out.put(dst + i * g.ow + j, x.get(plane + iy * g.w + ix));
                                 }
                             }
                         }
@@ -105,15 +109,14 @@ final class Float64Conv {
                 }
             }
         });
-        return out;
     }
 
-    /** One input channel per group, {@code m} filters each: output channel {@code ci m + f}. */
-    private static double[] depthwise(double[] x, double[] w, double[] b, int n, int c, int m, Geometry g) {
+    /** One input channel per group, {@code m} filters each: output channel {@code ci m + f}; bias added after the sum. */
+    private static void depthwise(DoubleBuffer x, double[] w, double[] b, int n, int c, int m, Geometry g,
+                                  DoubleBuffer out) {
         int oc = c * m;
         int p = g.oh * g.ow;
         int taps = g.kh * g.kw;
-        double[] out = new double[n * oc * p];
         IntStream.range(0, n * oc).parallel().forEach(so -> {
             int s = so / oc;
             int o = so % oc;
@@ -122,7 +125,7 @@ final class Float64Conv {
             int dst = so * p;
             for (int i = 0; i < g.oh; i++) {
                 for (int j = 0; j < g.ow; j++) {
-                    double sum = bias;
+                    double sum = 0;
                     for (int a = 0; a < g.kh; a++) {
                         int iy = i * g.sh - g.ph + a * g.dh;
                         if (iy < 0 || iy >= g.h) {
@@ -133,14 +136,13 @@ final class Float64Conv {
                         for (int e = 0; e < g.kw; e++) {
                             int ix = j * g.sw - g.pw + e * g.dw;
                             if (ix >= 0 && ix < g.w) {
-                                sum += x[rowStart + ix] * w[wRow + e];
+                                sum += x.get(rowStart + ix) * w[wRow + e];
                             }
                         }
                     }
-                    out[dst + i * g.ow + j] = sum;
+                    out.put(dst + i * g.ow + j, sum + bias);
                 }
             }
         });
-        return out;
     }
 }
