@@ -53,6 +53,7 @@ public final class JobProbe {
         long[] start = {System.nanoTime()};
         String[] current = {null};
         List<Double> stepRates = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, Double> steps = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         JobListener listener = new JobListener() {
             @Override
             public void phase(JobPhase phase) {
@@ -66,6 +67,12 @@ public final class JobProbe {
             @Override
             public void step(int epoch, int totalEpochs, int step, int steps, double loss, double acc, double imagesPerSecond) {
                 stepRates.add(imagesPerSecond);
+            }
+
+            @Override
+            public void timing(String step, double seconds) {
+                steps.merge(step, seconds, Double::sum);
+                System.err.printf(Locale.ROOT, "step %s %.2f s rss %s%n", step, seconds, rss());
             }
 
             @Override
@@ -133,13 +140,14 @@ public final class JobProbe {
                         + "\"qatInt8\":%.4f,\"qatOrt\":%.4f,\"simVsInt8\":%.4f,"
                         + "\"simVsInt8Within1Lsb\":%.4f,\"int8VsOrt\":%.4f,\"int8VsOrtWithin1Lsb\":%.4f,\"qatImagesPerSecond\":%s,\"qatSteps\":%d,"
                         + "\"phases\":{%s},\"peakRssMb\":%d,\"latency\":\"%s\",\"integerMacShare\":%s,"
-                        + "\"floatIslands\":%d,\"floatIslandOps\":\"%s\"}",
+                        + "\"floatIslands\":%d,\"floatIslandOps\":\"%s\",\"steps\":{%s}}",
                 name, parity, idleMb, rep.fp32().accuracy(), rep.ptqInt8().accuracy(), rep.qatInt8().accuracy(),
                 rep.qatOrt().accuracy(), rep.agreement().simulationVsInt8Top1(), rep.agreement().simulationVsInt8Within1Lsb(),
                 rep.agreement().int8VsOrtTop1(), rep.agreement().int8VsOrtWithin1Lsb(),
                 stepRates.isEmpty() ? "null" : String.format(Locale.ROOT, "%.1f", median(stepRates)), stepRates.size(),
                 phaseJson(phases), peakMb, rep.latency().points(), rep.integerMacShare(), rep.floatIslands().size(),
-                islandOps(rep.floatIslands())));
+                islandOps(rep.floatIslands()), String.join(",", steps.entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "\"%s\":%.2f", e.getKey(), e.getValue())).toList())));
     }
 
     /**

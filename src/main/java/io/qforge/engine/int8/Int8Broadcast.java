@@ -76,6 +76,60 @@ public final class Int8Broadcast {
         return Int8Arrays.int8(out, shape);
     }
 
+    /**
+     * {@code out[i] = table[(a[ia] & 0xff) << 8 | (b[ib] & 0xff)]} over the broadcast shape: a binary
+     * map of int8 values given whole as its 65536-entry table (what {@link #apply} computes, without a
+     * call per element).
+     */
+    public static INDArray lookup(INDArray a, INDArray b, byte[] table, String what) {
+        if (table.length != 1 << 16) {
+            throw new IllegalArgumentException(what + ": table has " + table.length + " entries (65536)");
+        }
+        byte[] x = Int8Arrays.bytes(a, what + " A");
+        byte[] y = Int8Arrays.bytes(b, what + " B");
+        long[] shape = shape(a.shape(), b.shape(), what);
+        if (Arrays.equals(a.shape(), b.shape())) {
+            byte[] out = new byte[x.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = table[(x[i] & 0xff) << 8 | (y[i] & 0xff)];
+            }
+            return Int8Arrays.int8(out, shape);
+        }
+        int r = shape.length;
+        long[] sa = strides(a.shape(), r);
+        long[] sb = strides(b.shape(), r);
+        long total = 1;
+        for (long d : shape) {
+            total *= d;
+        }
+        byte[] out = new byte[Math.toIntExact(total)];
+        int inner = (int) shape[r - 1];
+        int ia0 = (int) sa[r - 1];
+        int ib0 = (int) sb[r - 1];
+        long[] idx = new long[r];
+        int o = 0;
+        while (o < out.length) {
+            long ia = 0;
+            long ib = 0;
+            for (int d = 0; d < r - 1; d++) {
+                ia += idx[d] * sa[d];
+                ib += idx[d] * sb[d];
+            }
+            int pa = (int) ia;
+            int pb = (int) ib;
+            for (int j = 0; j < inner; j++, o++, pa += ia0, pb += ib0) {
+                out[o] = table[(x[pa] & 0xff) << 8 | (y[pb] & 0xff)];
+            }
+            for (int d = r - 2; d >= 0; d--) {
+                if (++idx[d] < shape[d]) {
+                    break;
+                }
+                idx[d] = 0;
+            }
+        }
+        return Int8Arrays.int8(out, shape);
+    }
+
     /** c-order strides of {@code shape} right-aligned to rank {@code r}, 0 on broadcast (size-1) dimensions. */
     private static long[] strides(long[] shape, int r) {
         long[] s = new long[r];

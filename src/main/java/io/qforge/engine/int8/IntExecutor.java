@@ -67,6 +67,7 @@ public final class IntExecutor {
     private final QuantParams inputParams;
     private final QuantParams outputParams;
     private final int batchChunk;
+    private volatile java.util.Map<String, Long> profile;
 
     /** {@link RequantRounding#HALF_EVEN} requantization, {@link #DEFAULT_BATCH_CHUNK}. */
     public IntExecutor(IntModel model) {
@@ -94,6 +95,14 @@ public final class IntExecutor {
         this.steps = List.copyOf(s);
         this.inputParams = model.encoding(model.input());
         this.outputParams = model.encoding(model.quantizedOutput());
+    }
+
+    /**
+     * Starts accumulating wall time (ns) per layer type into {@code sink}; null stops. For benchmarks
+     * and diagnosis only (not thread-safe: one caller at a time).
+     */
+    public void profileInto(java.util.Map<String, Long> sink) {
+        this.profile = sink;
     }
 
     public IntModel model() {
@@ -158,8 +167,12 @@ public final class IntExecutor {
                 in[i] = v.get(s.inputs().get(i));
             }
             INDArray out;
+            long t0 = profile == null ? 0 : System.nanoTime();
             try {
                 out = s.kernel().apply(in);
+                if (profile != null) {
+                    profile.merge(s.type(), System.nanoTime() - t0, Long::sum);
+                }
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new IllegalArgumentException("int executor: model '" + model.name() + "', layer '" + s.name()
                         + "' (" + s.type() + "): " + e.getMessage(), e);

@@ -26,28 +26,39 @@ import org.nd4j.linalg.factory.Nd4j;
 record JobEvaluation(Metrics fakeQuant, Metrics int8, Metrics ort, JobReport.Agreement agreement) {
 
     static JobEvaluation of(QatModel qat, IntModel intModel, IntExecutor int8, byte[] qdq, Dataset data, int bs) {
+        return of(qat, intModel, int8, qdq, data, bs, StepTimer.NONE);
+    }
+
+    static JobEvaluation of(QatModel qat, IntModel intModel, IntExecutor int8, byte[] qdq, Dataset data, int bs,
+                            StepTimer t) {
         INDArray xTest = data.xTest();
         int[] y = data.yTest();
-        INDArray q = quantizedOutputs(int8, xTest, bs);
+        var both = Concurrently.run(() -> t.time("simulation", () -> simulatedLogits(qat, xTest, bs)),
+                () -> t.time("int8", () -> quantizedOutputs(int8, xTest, bs)));
+        INDArray simulated = both.first();
+        INDArray q = both.second();
         QuantParams outEnc = intModel.encoding(intModel.quantizedOutput());
         INDArray intLogits = dequantize(q, outEnc);
         Metrics int8Metrics = metrics(intLogits, y);
-        INDArray simulated = simulatedLogits(qat, xTest, bs);
         Metrics fakeQuant = metrics(simulated, y);
         try {
+            long start = System.nanoTime();
             INDArray ortOut;
             try (OrtRunner ort = new OrtRunner(qdq)) {
                 ortOut = ort.runBatched(xTest, bs);
             }
+            t.listener().timing("ort.evaluation", (System.nanoTime() - start) / 1e9);
             Metrics ortMetrics = intModel.softmaxAxis() >= 0 ? probabilityMetrics(ortOut, y) : metrics(ortOut, y);
             INDArray ortLogits = ortOut;
             if (intModel.softmaxAxis() >= 0) {
                 IntModel noSoftmax = new IntModel(intModel.name(), intModel.input(), intModel.inputShape(),
                         intModel.layers(), intModel.activations(), intModel.quantizedOutput(),
                         intModel.quantizedOutput(), -1);
+                start = System.nanoTime();
                 try (OrtRunner ort = new OrtRunner(QdqExporter.toBytes(noSoftmax))) {
                     ortLogits = ort.runBatched(xTest, bs);
                 }
+                t.listener().timing("ort.noSoftmax", (System.nanoTime() - start) / 1e9);
             }
             double within = withinOneStep(q, ortLogits, outEnc);
             JobReport.Agreement agreement = new JobReport.Agreement(top1Agreement(simulated, intLogits),

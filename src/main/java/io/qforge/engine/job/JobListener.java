@@ -24,6 +24,13 @@ public interface JobListener {
     default void checkpoint(int epochsDone, byte[] state) {
     }
 
+    /**
+     * How long one step inside a phase took (a diagnostic for where a job's time goes, e.g.
+     * {@code "ptq.simulation"}, {@code "ort.latency"}); called after the step ends.
+     */
+    default void timing(String step, double seconds) {
+    }
+
     JobListener NONE = new JobListener() {
     };
 }

@@ -65,6 +65,7 @@ public final class QatJob {
 
     private JobResult run(byte[] modelBytes, Dataset data, byte[] resumeFrom) {
         int bs = spec.evalBatchSize();
+        StepTimer t = new StepTimer(listener);
         phase(JobPhase.LOADING);
         Graph fp32 = OnnxImporter.load(modelBytes);
         long[] outShape = fp32.shapes().get(fp32.outputs().get(0).name());
@@ -74,10 +75,17 @@ public final class QatJob {
         Metrics fp32Metrics = Evaluator.evaluate(new Executor(fp32), data.xTest(), data.yTest(), bs);
 
         phase(JobPhase.CALIBRATING);
-        QatModel ptq = calibrated(fp32, data);
-        Metrics ptqFake = Evaluator.evaluate(ptq.float64Executor(), data.xTest(), data.yTest(), bs);
-        Metrics ptqInt8 = JobEvaluation.intMetrics(new IntExecutor(IntModelConverter.convert(ptq)), data, bs);
-        Training training = trainingModel(fp32, data, resumeFrom);
+        QatModel ptq = t.time("ptq.calibration", () -> calibrated(fp32, data));
+        IntModel ptqInt = t.time("ptq.conversion", () -> IntModelConverter.convert(ptq));
+        var ptqMetrics = Concurrently.run(
+                () -> t.time("ptq.simulation", () -> Evaluator.evaluate(ptq.float64Executor(), data.xTest(), data.yTest(), bs)),
+                () -> t.time("ptq.int8", () -> JobEvaluation.intMetrics(new IntExecutor(ptqInt), data, bs)));
+        Metrics ptqFake = ptqMetrics.first();
+        Metrics ptqInt8 = ptqMetrics.second();
+        // A fresh job fine-tunes the PTQ model itself: it is what a second calibration would give
+        // (same data, same seeded batches), and evaluation and conversion only read it.
+        Training training = resumeFrom == null ? new Training(ptq, Optimizer.of(spec.train()), 0)
+                : t.time("qat.calibration", () -> trainingModel(fp32, data, resumeFrom));
         QatModel qat = training.model();
 
         phase(JobPhase.TRAINING);
@@ -87,24 +95,26 @@ public final class QatJob {
         }
 
         phase(JobPhase.CONVERTING);
-        IntModel intModel = IntModelConverter.convert(qat);
-        QdqExporter.Exported exported = QdqExporter.export(intModel);
+        IntModel intModel = t.time("conversion", () -> IntModelConverter.convert(qat));
+        QdqExporter.Exported exported = t.time("export", () -> QdqExporter.export(intModel));
         byte[] qdq = exported.bytes();
 
         phase(JobPhase.EVALUATING);
         IntExecutor int8 = new IntExecutor(intModel);
-        JobEvaluation eval = JobEvaluation.of(qat, intModel, int8, qdq, data, bs);
+        JobEvaluation eval = JobEvaluation.of(qat, intModel, int8, qdq, data, bs, t);
 
         phase(JobPhase.EXPORTING);
-        KernelReport kernels = OrtKernelCheck.check(qdq);
-        List<JobReport.LayerError> layers = LayerErrors.of(qat, intModel, int8, data.xTrain(), bs);
+        KernelReport kernels = t.time("ort.kernelCheck", () -> OrtKernelCheck.check(qdq));
+        List<JobReport.LayerError> layers = t.time("sqnr", () -> LayerErrors.of(qat, intModel, int8, data.xTrain(), bs));
+        OrtLatency latency = t.time("ort.latency", () -> OrtLatency.measure(modelBytes, qdq, data.xTest(),
+                List.of(1, spec.train().batchSize()), LATENCY_WARMUP_RUNS, LATENCY_TIMED_RUNS));
         JobReport report = new JobReport(fp32.name(), Records.toMap(spec.quant()), Records.toMap(spec.train()),
                 fp32Metrics, ptqFake, ptqInt8, eval.fakeQuant(), eval.int8(), eval.ort(), eval.agreement(),
                 new JobReport.Sizes(modelBytes.length, qdq.length), layers, kernels.optimizedOps(),
-                kernels.usesIntegerKernels(), trained.epochs(), OrtLatency.measure(modelBytes, qdq, data.xTest(),
-                        List.of(1, spec.train().batchSize()), LATENCY_WARMUP_RUNS, LATENCY_TIMED_RUNS),
+                kernels.usesIntegerKernels(), trained.epochs(), latency,
                 floatIslands(intModel), kernels.integerMacShare(exported.macs()));
-        return new JobResult(report, qdq, EncodingsJson.toJson(intModel));
+        String encodings = t.time("encodings", () -> EncodingsJson.toJson(intModel));
+        return new JobResult(report, qdq, encodings);
     }
 
     static List<JobReport.FloatIsland> floatIslands(IntModel m) {

@@ -34,6 +34,14 @@ final class ConvKernels {
 
     /** {@code window} = kH,kW,sH,sW,pH,pW,dH,dW,same. */
     static INDArray forward(Kind kind, INDArray x, INDArray w, INDArray b, int[] window, long groups) {
+        if (x.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE && window[8] == 0) {
+            return Float64Conv.forward(x, w, b, window, groups); // libnd4j's float64 kernels are ~50x slower
+        }
+        return forwardNd4j(kind, x, w, b, window, groups);
+    }
+
+    /** {@link #forward} by libnd4j's kernels, whatever the data type. */
+    static INDArray forwardNd4j(Kind kind, INDArray x, INDArray w, INDArray b, int[] window, long groups) {
         int[] head = window;
         switch (kind) {
             case DENSE:

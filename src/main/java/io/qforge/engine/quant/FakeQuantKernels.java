@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   x_hat = (q - z_c) * s_c            (no subtraction when all z are 0: -0.0 stays -0.0)
  * </pre>
  * They apply only to FLOAT arrays in plain C order (no offset, default strides); callers keep the
- * ND4J path otherwise (DOUBLE, used by the gradient checks, always takes it).
+ * ND4J path otherwise; plain DOUBLE arrays (the float64 simulation, the gradient checks) take {@link #fakeQuantizeWithMask64}.
  */
 final class FakeQuantKernels {
     private FakeQuantKernels() {
@@ -73,6 +73,68 @@ final class FakeQuantKernels {
         for (long o = 0; o < outer; o++) {
             for (int c = 0; c < channels; c++) {
                 run(xb, ob, mb, base, inner, (float) scales[c], (float) zps[c], withZ, qmin, qmax);
+                base += inner;
+            }
+        }
+        return new QuantPrimitives.FakeQuantResult(out, mask);
+    }
+
+    /** True when {@code a} is DOUBLE, C-ordered with default strides and no offset. */
+    static boolean plain64(INDArray a) {
+        return a != null && a.dataType() == DataType.DOUBLE && a.ordering() == 'c' && a.offset() == 0
+                && Shape.hasDefaultStridesForShape(a) && a.length() == a.data().length()
+                && a.length() <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * The float64 fake quantization and mask of a {@link #plain64} array in one pass (the evaluation's
+     * float64 simulation): the same steps as the ND4J path in the same order ({@code rint(x / s) + z},
+     * clamp with ND4J's NaN rule, {@code (q - z) * s}, no {@code z} terms when every zero point is 0),
+     * so the results are bit-identical; the ND4J path makes nine passes and as many arrays.
+     */
+    static QuantPrimitives.FakeQuantResult fakeQuantizeWithMask64(INDArray x, QuantParams p, int axis) {
+        INDArray out = Nd4j.createUninitialized(DataType.DOUBLE, x.shape(), 'c');
+        INDArray mask = Nd4j.createUninitialized(DataType.DOUBLE, x.shape(), 'c');
+        java.nio.DoubleBuffer xb = x.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        java.nio.DoubleBuffer ob = out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        java.nio.DoubleBuffer mb = mask.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        double qmin = p.qmin();
+        double qmax = p.qmax();
+        double[] scales = p.scales();
+        int[] zps = p.zeroPoints();
+        int len = (int) x.length();
+        boolean withZ = false;
+        for (int z : zps) {
+            withZ |= z != 0;
+        }
+        long outer = 1;
+        int channels = 1;
+        if (axis >= 0) {
+            for (int d = 0; d < axis; d++) {
+                outer *= x.size(d);
+            }
+            channels = (int) x.size(axis);
+        }
+        int inner = (int) (len / (outer * channels));
+        double[] r = new double[inner];
+        double[] m = new double[inner];
+        int base = 0;
+        for (long o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                double sc = scales[axis < 0 ? 0 : c];
+                double z = zps[axis < 0 ? 0 : c];
+                xb.get(base, r, 0, inner);
+                for (int i = 0; i < inner; i++) {
+                    double v = Math.rint(r[i] / sc);
+                    if (withZ) {
+                        v += z;
+                    }
+                    double q = v != v ? qmin : Math.min(Math.max(v, qmin), qmax); // ND4J: max(NaN, qmin) = qmin
+                    m[i] = q == v ? 1.0 : 0.0;
+                    r[i] = withZ ? (q - z) * sc : q * sc;
+                }
+                ob.put(base, r, 0, inner);
+                mb.put(base, m, 0, inner);
                 base += inner;
             }
         }

@@ -113,10 +113,14 @@ public final class QuantPrimitives {
             int axis = p.axis() < 0 ? -1 : AxisOps.checkAxis(x, p.axis(), p.channels(), "quantize");
             return FakeQuantKernels.fakeQuantizeWithMask(x, p, axis);
         }
+        if (FakeQuantKernels.plain64(x)) {
+            int axis = p.axis() < 0 ? -1 : AxisOps.checkAxis(x, p.axis(), p.channels(), "quantize");
+            return FakeQuantKernels.fakeQuantizeWithMask64(x, p, axis);
+        }
         return fakeQuantizeWithMaskNd4j(x, p);
     }
 
-    /** The ND4J-kernel path of {@link #fakeQuantizeWithMask} (DOUBLE and non-plain arrays; the fused path's reference). */
+    /** The ND4J-kernel path of {@link #fakeQuantizeWithMask} (non-plain arrays; the fused paths' reference). */
     static FakeQuantResult fakeQuantizeWithMaskNd4j(INDArray x, QuantParams p) {
         Grid g = quantizeToGrid(x, p, true);
         AxisOps.subi(g.q, p.zeroPoints(), g.axis);

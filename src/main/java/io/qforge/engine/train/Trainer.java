@@ -83,7 +83,7 @@ public final class Trainer {
                 listener.onStep(epoch, step, batches.size(), loss, (double) ok / idx.length, idx.length / secs);
             }
             double ips = seen / ((System.nanoTime() - epochStart) / 1e9);
-            Metrics test = Evaluator.evaluate(exec, data.xTest(), data.yTest(), Math.max(cfg.batchSize(), 256));
+            Metrics test = Evaluator.evaluate(exec, data.xTest(), data.yTest(), cfg.batchSize()); // a pass keeps every layer of its batch
             EpochResult r = new EpochResult(epoch, lossSum / seen, (double) correct / seen, test, ips, lr);
             results.add(r);
             listener.onEpoch(r);

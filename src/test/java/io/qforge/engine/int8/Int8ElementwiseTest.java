@@ -155,6 +155,28 @@ class Int8ElementwiseTest {
     }
 
     @Test
+    void mulOfEveryInt8PairIsItsOneElementProduct() {
+        QuantParams pa = QuantParams.perTensor(0.04, -5, 8, Symmetry.ASYMMETRIC);
+        QuantParams pb = QuantParams.perTensor(0.011, 30, 8, Symmetry.ASYMMETRIC);
+        byte[] all = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            all[i] = (byte) (i - 128);
+        }
+        INDArray a = Int8Arrays.int8(all, 256, 1);
+        INDArray b = Int8Arrays.int8(all.clone(), 1, 256);
+        Int8Mul mul = new Int8Mul(pa, pb, OUT);
+        INDArray y = mul.forward(a, b); // broadcast: [256, 256]
+        INDArray flat = mul.forward(a.broadcast(256, 256).dup('c'), b.broadcast(256, 256).dup('c')); // equal shapes
+        for (int i = 0; i < 256; i++) {
+            for (int j = 0; j < 256; j++) {
+                int expected = mul.apply(i - 128, j - 128);
+                assertThat(y.getInt(i, j)).as("a %d b %d", i - 128, j - 128).isEqualTo(expected);
+                assertThat(flat.getInt(i, j)).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void addBroadcastEqualsPlainAddOnExpandedInput() {
         Random rnd = new Random(13);
         QuantParams pa = QuantParams.perTensor(0.04, -5, 8, Symmetry.ASYMMETRIC);

@@ -206,6 +206,35 @@ class QatResumeTest {
         return names;
     }
 
+    /**
+     * A fresh job fine-tunes its PTQ model instead of calibrating a second one: that is exact only if
+     * the PTQ evaluation (float64 simulation, conversion, integer engine) changes nothing in the model.
+     */
+    @ParameterizedTest(name = "{0}, learnedRanges={1}")
+    @MethodSource("schemes")
+    void thePtqEvaluationLeavesTheCalibratedModelAsAFreshCalibrationGivesIt(ObserverKind observer, boolean lsq) {
+        Dataset data = MODEL.data();
+        QatJobSpec spec = spec(observer, lsq, TrainConfig.OptimizerKind.ADAM, 1);
+        var job = new QatJob(spec, JobListener.NONE, () -> false);
+        QatModel evaluated = job.trainingModel(MODEL.graph(), data, null).model();
+        io.qforge.engine.train.Evaluator.evaluate(evaluated.float64Executor(), data.xTest(), data.yTest(), 64);
+        JobEvaluation.intMetrics(new io.qforge.engine.int8.IntExecutor(
+                io.qforge.engine.convert.IntModelConverter.convert(evaluated)), data, 64);
+        State after = State.of(evaluated);
+        State fresh = State.of(job.trainingModel(MODEL.graph(), data, null).model());
+        assertThat(after.tensors().keySet()).containsExactlyElementsOf(fresh.tensors().keySet());
+        after.tensors().forEach((t, v) -> assertThat(v).as("tensor %s", t).containsExactly(fresh.tensors().get(t)));
+        after.scales().forEach((q, v) -> assertThat(v).as("scales of %s", q).containsExactly(fresh.scales().get(q)));
+        after.zeroPoints().forEach((q, v) -> assertThat(v).as("zero points of %s", q).containsExactly(fresh.zeroPoints().get(q)));
+        after.observers().forEach((q, stats) -> {
+            assertThat(stats.length).as("observer statistics of %s", q).isEqualTo(fresh.observers().get(q).length);
+            for (int i = 0; i < stats.length; i++) {
+                assertThat(stats[i]).as("observer %s statistic %d", q, i).containsExactly(fresh.observers().get(q)[i]);
+            }
+        });
+        assertThat(evaluated.quantizers().values()).allMatch(q -> !q.observerEnabled() && q.fakeQuantEnabled());
+    }
+
     /** A deep copy of everything a checkpoint should carry. */
     private record State(Map<String, double[]> tensors, Map<String, List<Long>> shapes, Map<String, double[]> scales,
                          Map<String, int[]> zeroPoints, Map<String, double[][]> observers) {

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The fused float32 fake-quant loops against the ND4J-kernel path: bit-identical, element for element. */
+/** The fused float32 and float64 fake-quant loops against the ND4J-kernel path: bit-identical, element for element. */
 class FakeQuantKernelsTest {
 
     /** Random values, exact .5 ties of x / s, values far outside the range, zeros and negative zeros. */
@@ -43,6 +43,18 @@ class FakeQuantKernelsTest {
         }
     }
 
+    private static void assertSameBits64(INDArray expected, INDArray actual, String what) {
+        assertThat(actual.shape()).isEqualTo(expected.shape());
+        assertThat(actual.dataType()).isEqualTo(DataType.DOUBLE);
+        double[] e = expected.data().asDouble();
+        double[] a = actual.data().asDouble();
+        for (int i = 0; i < e.length; i++) {
+            if (Double.doubleToRawLongBits(e[i]) != Double.doubleToRawLongBits(a[i])) {
+                throw new AssertionError(what + ": element " + i + " expected " + e[i] + " got " + a[i]);
+            }
+        }
+    }
+
     private static void check(INDArray x, QuantParams p, String what) {
         int axis = p.axis() < 0 ? -1 : p.axis();
         QuantPrimitives.FakeQuantResult ref = QuantPrimitives.fakeQuantizeWithMaskNd4j(x, p);
@@ -53,6 +65,13 @@ class FakeQuantKernelsTest {
         assertSameBits(ref.output(), QuantPrimitives.fakeQuantizeWithMask(x, p).output(), what + " public");
         // the mask is not trivial: some clipped, some inside
         assertThat(ref.inside().sumNumber().doubleValue()).isGreaterThan(0).isLessThan(x.length());
+        // float64 (the evaluation's simulation): the fused loop against ND4J on the same values widened
+        INDArray x64 = x.castTo(DataType.DOUBLE);
+        QuantPrimitives.FakeQuantResult ref64 = QuantPrimitives.fakeQuantizeWithMaskNd4j(x64, p);
+        QuantPrimitives.FakeQuantResult fused64 = QuantPrimitives.fakeQuantizeWithMask(x64, p);
+        assertThat(FakeQuantKernels.plain64(x64)).isTrue();
+        assertSameBits64(ref64.output(), fused64.output(), what + " float64 output");
+        assertSameBits64(ref64.inside(), fused64.inside(), what + " float64 mask");
         // LSQ forward (same scales): output, mask and d x_hat / d s
         double[] sc = p.scales();
         INDArray[] lsqRef = LsqFakeQuantOp.forwardNd4j(x, sc, p, axis);
@@ -112,6 +131,7 @@ class FakeQuantKernelsTest {
         assertThat(FakeQuantKernels.plain(x)).isTrue();
         assertThat(FakeQuantKernels.plain(x.dup('f'))).isFalse();
         assertThat(FakeQuantKernels.plain(x.castTo(DataType.DOUBLE))).isFalse();
+        assertThat(FakeQuantKernels.plain64(x.castTo(DataType.DOUBLE).dup('f'))).isFalse();
         assertThat(FakeQuantKernels.plain(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3),
                 org.nd4j.linalg.indexing.NDArrayIndex.all()))).isFalse();
         QuantParams p = QuantPrimitives.chooseAsymmetric(-20, 30, 8);
