@@ -171,8 +171,8 @@ final class QdqGraph {
      * A float island: DequantizeLinear of each integer input, the island's float nodes (its constants
      * as float initializers, in their opset-13 form as the importer normalized them), and the
      * QuantizeLinear {@link #layer} adds after each of its outputs ({@code outs}: integer tensor ->
-     * the float tensor written here). A Split keeps every output (their number sets the parts), the
-     * unused ones under fresh names; another op writes its first output only, as the FP32 op runs.
+     * the float tensor written here). A node keeps every output it has in the FP32 graph (a Split's
+     * number of outputs sets its parts), the ones without a QuantizeLinear under fresh names.
      */
     private void island(IntLayer.FloatIsland f, Map<String, String> outs) {
         Map<String, String> renamed = new HashMap<>();
@@ -190,9 +190,8 @@ final class QdqGraph {
             Node n = f.nodes().get(k);
             List<String> ins = new ArrayList<>();
             n.inputs().forEach(t -> ins.add(t.isEmpty() ? "" : renamed.get(t)));
-            int written = n.opType().equals("Split") || f.outputs().size() > 1 ? n.outputs().size() : 1;
             List<String> ys = new ArrayList<>();
-            for (int o = 0; o < written; o++) {
+            for (int o = 0; o < n.outputs().size(); o++) {
                 String t = n.output(o);
                 String y = t.isEmpty() ? "" : outs.containsKey(t) ? outs.get(t) : b.uniqueName(t + "_island");
                 renamed.put(t, y);
@@ -204,7 +203,7 @@ final class QdqGraph {
             List<long[]> inShapes = new ArrayList<>();
             ins.forEach(t -> inShapes.add(t.isEmpty() ? null : shape(t)));
             List<long[]> outShapes = ShapeInference.inferNode(e, inShapes, constants::get);
-            for (int o = 0; o < ys.size(); o++) {
+            for (int o = 0; o < ys.size() && o < outShapes.size(); o++) {
                 if (!ys.get(o).isEmpty()) {
                     shapes.put(ys.get(o), outShapes.get(o));
                 }
