@@ -27,10 +27,10 @@ while read -r row; do
       io.qforge.bench.JobProbe "$file" "$OUT/rand$SIZE.npz" "$EPOCHS" 32 4 32 2> "$OUT/$model-$OPSET.log" | grep '^{'); then
     echo "$line" >> "$OUT/results-$OPSET.jsonl"
   else
-    why=$(grep -hoE '(UnsupportedModelException|InvalidModelException|IllegalArgumentException|IllegalStateException|OutOfMemoryError)[^"]{0,300}' "$OUT/$model-$OPSET.log" | head -1 | tr '"' "'")
+    why=$(grep -hoE '(UnsupportedModelException|InvalidModelException|ConversionException|IllegalArgumentException|IllegalStateException|OutOfMemoryError)[^"]{0,300}' "$OUT/$model-$OPSET.log" | head -1 | tr '"' "'" || true)
     # the distinct problems of a refused model, without the node names
     problems=$(grep -h '^ - ' "$OUT/$model-$OPSET.log" | sed -E "s/^ - node '[^']*' //" | sort | uniq -c | sort -rn \
-      | awk '{n=$1; $1=""; printf "%s%s (%d)", (NR>1?"; ":""), substr($0,2), n}' | tr '"' "'" | cut -c1-300)
+      | awk '{n=$1; $1=""; printf "%s%s (%d)", (NR>1?"; ":""), substr($0,2), n}' | tr '"' "'" | cut -c1-300 || true)
     [ -n "$problems" ] && why="refused: $problems"
     echo "{\"model\":\"$model\",\"error\":\"${why:-timeout or crash, see $OUT/$model-$OPSET.log}\"}" >> "$OUT/results-$OPSET.jsonl"
   fi
