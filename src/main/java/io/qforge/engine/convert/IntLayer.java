@@ -19,7 +19,16 @@ public sealed interface IntLayer {
 
     List<String> inputs();
 
+    /** The layer's (first) output. */
     String output();
+
+    /**
+     * Every integer tensor the layer produces, {@link #output()} first: one for every layer but a
+     * float island of an op with several used outputs (Split), whose outputs each keep an encoding.
+     */
+    default List<String> outputs() {
+        return List.of(output());
+    }
 
     /**
      * A float clip fused into the layer (ReLU = [0, inf), ReLU6 = [0, 6]); applied in the integer
@@ -131,14 +140,31 @@ public sealed interface IntLayer {
      * @param nodes     the FP32 nodes in order (the op, then an optional fused Relu / Clip); they read
      *                  the integer {@code inputs} (dequantized), {@code constants} and earlier nodes' outputs
      * @param inputs    the integer tensors the island reads, in order of first use
+     * @param outputs   the integer tensors it produces: one, or each used output of a single op with
+     *                  several (Split), in the op's output order
      * @param constants float (or integer shape) constants the nodes read, by name, as trained
      */
-    record FloatIsland(String name, List<Node> nodes, List<String> inputs, String output,
+    record FloatIsland(String name, List<Node> nodes, List<String> inputs, List<String> outputs,
                        Map<String, INDArray> constants) implements IntLayer {
         public FloatIsland {
             nodes = List.copyOf(nodes);
             inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
             constants = Map.copyOf(constants);
+            if (outputs.isEmpty()) {
+                throw new IllegalArgumentException("float island '" + name + "' has no output");
+            }
+        }
+
+        /** An island with one output. */
+        public FloatIsland(String name, List<Node> nodes, List<String> inputs, String output,
+                           Map<String, INDArray> constants) {
+            this(name, nodes, inputs, List.of(output), constants);
+        }
+
+        @Override
+        public String output() {
+            return outputs.get(0);
         }
 
         /** The island's op type (its first node's). */

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param inputShape      the graph input shape (dim 0 = -1, the batch)
  * @param layers          integer layers in topological order
  * @param activations     encoding of the input and of every layer output
- * @param quantizedOutput the last integer tensor
+ * @param quantizedOutput the integer tensor that leaves the integer world (the graph output, or the Softmax's input)
  * @param outputName      the graph output name (equals quantizedOutput when there is no softmax)
  * @param softmaxAxis     axis of a trailing float Softmax, or -1
  */
@@ -32,9 +32,11 @@ public record IntModel(String name, String input, long[] inputShape, List<IntLay
             throw new IllegalArgumentException("int model '" + name + "': the input '" + input + "' has no encoding");
         }
         for (IntLayer l : layers) {
-            if (!activations.containsKey(l.output())) {
-                throw new IllegalArgumentException("int model '" + name + "': layer '" + l.name() + "' output '"
-                        + l.output() + "' has no encoding");
+            for (String out : l.outputs()) {
+                if (!activations.containsKey(out)) {
+                    throw new IllegalArgumentException("int model '" + name + "': layer '" + l.name() + "' output '"
+                            + out + "' has no encoding");
+                }
             }
         }
     }

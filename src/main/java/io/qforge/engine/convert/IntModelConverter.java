@@ -53,6 +53,7 @@ public final class IntModelConverter {
         for (QuantUnit u : model.plan().units()) {
             if (u instanceof QuantUnit.FloatTail t) {
                 softmaxAxis = f.softmaxAxis(t.op());
+                quantizedOutput = t.op().input(0);
                 continue;
             }
             if (softmaxAxis >= 0) {
@@ -60,20 +61,23 @@ public final class IntModelConverter {
                         + ") follows the trailing Softmax; only a final Softmax may stay float");
             }
             IntLayer layer = f.layer(u);
-            String source = sources.get(layer.output());
-            if (source == null) {
-                throw new ConversionException("node '" + u.head().name() + "': output '" + layer.output()
-                        + "' has no quantizer");
-            }
             for (String in : layer.inputs()) {
                 if (!encodings.containsKey(in)) {
                     throw new ConversionException("node '" + u.head().name() + "' (" + u.head().opType()
                             + "): input '" + in + "' is not an integer tensor (a constant or a float tensor)");
                 }
             }
-            encodings.put(layer.output(), model.params(source));
+            for (String out : layer.outputs()) {
+                String source = sources.get(out);
+                if (source == null) {
+                    throw new ConversionException("node '" + u.head().name() + "': output '" + out
+                            + "' has no quantizer");
+                }
+                encodings.put(out, model.params(source));
+            }
             layers.add(layer);
-            quantizedOutput = layer.output();
+            quantizedOutput = layer.outputs().contains(g.outputs().get(0).name()) ? g.outputs().get(0).name()
+                    : layer.output();
         }
         String outputName = g.outputs().get(0).name();
         if (softmaxAxis < 0 && !quantizedOutput.equals(outputName)) {

@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Builds the {@link IntLayer} of one {@link QuantUnit} (see {@link IntModelConverter}): the integer
  * layer of each INTEGER op of the op table ({@link #INTEGER_LAYERS}), the shape-only layers, and a
- * {@link IntLayer.FloatIsland} for a float island or a value-moving op without a layer of its own.
+ * {@link IntLayer.FloatIsland} for a float island or a value-moving op without a layer of its own
+ * (an op with several used outputs, such as Split, is one island with all of them).
  */
 final class LayerFactory {
     /** The non-linear INTEGER op types with an integer layer here (the linear ones go to {@link LinearLayers}). */
@@ -66,10 +67,15 @@ final class LayerFactory {
      */
     private IntLayer island(QuantUnit.FloatIsland f) {
         Node op = f.op();
+        List<String> outputs = new ArrayList<>(List.of(f.output()));
         for (int k = 1; k < op.outputs().size(); k++) {
             if (!op.output(k).isEmpty() && usedAnywhere(op.output(k))) {
-                throw new ConversionException("node '" + op.name() + "' (" + op.opType() + "): its output "
-                        + k + " '" + op.output(k) + "' is used; an integer layer has one output (not converted yet)");
+                if (f.nodes().size() > 1) {
+                    throw new ConversionException("node '" + op.name() + "' (" + op.opType() + "): its output "
+                            + k + " '" + op.output(k) + "' is used and its output 0 goes through a fused "
+                            + f.nodes().get(1).opType() + "; an island with several outputs is one op");
+                }
+                outputs.add(op.output(k));
             }
         }
         List<String> inputs = new ArrayList<>();
@@ -89,7 +95,7 @@ final class LayerFactory {
             }
             produced.addAll(n.outputs());
         }
-        return new IntLayer.FloatIsland(f.op().name(), f.nodes(), inputs, f.output(), constants);
+        return new IntLayer.FloatIsland(f.op().name(), f.nodes(), inputs, outputs, constants);
     }
 
     private IntLayer shapeOnly(Node n) {

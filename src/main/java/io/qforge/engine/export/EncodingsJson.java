@@ -47,7 +47,7 @@ public final class EncodingsJson {
                 .key("activation_encodings").raw("{");
         Set<String> tensors = new LinkedHashSet<>();
         tensors.add(m.input());
-        m.layers().forEach(l -> tensors.add(l.output()));
+        m.layers().forEach(l -> tensors.addAll(l.outputs()));
         tensors.addAll(new TreeSet<>(m.activations().keySet()));
         String sep = "\n    ";
         for (String t : tensors) {

@@ -27,7 +27,7 @@ final class ExportNames {
         used.addAll(m.activations().keySet());
         for (IntLayer l : m.layers()) {
             used.add(l.name());
-            used.add(l.output());
+            used.addAll(l.outputs());
             used.addAll(l.inputs());
         }
         for (IntLayer l : m.layers()) {

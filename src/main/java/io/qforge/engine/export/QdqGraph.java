@@ -92,7 +92,7 @@ final class QdqGraph {
             throw new IllegalArgumentException("int model '" + m.name() + "' has no layers");
         }
         boolean internal = m.input().equals(m.outputName()) || m.layers().stream()
-                .anyMatch(l -> l.output().equals(m.outputName()) && !l.output().equals(m.quantizedOutput()));
+                .anyMatch(l -> l.outputs().contains(m.outputName()) && !m.outputName().equals(m.quantizedOutput()));
         if (internal || m.softmaxAxis() >= 0 && m.outputName().equals(m.quantizedOutput())) {
             throw new IllegalArgumentException("int model '" + m.name() + "': output name '" + m.outputName()
                     + "' is not allowed (the quantized output '" + m.quantizedOutput()
@@ -101,7 +101,11 @@ final class QdqGraph {
     }
 
     private void layer(IntLayer l) {
-        String out = l.output().equals(m.outputName()) ? b.uniqueName(l.output() + "_float") : l.output();
+        Map<String, String> outs = new LinkedHashMap<>(); // integer tensor -> the float tensor its Q reads
+        for (String o : l.outputs()) {
+            outs.put(o, o.equals(m.outputName()) ? b.uniqueName(o + "_float") : o);
+        }
+        String out = outs.get(l.output());
         IntLayer.Clip clip = IntLayer.Clip.NONE;
         if (l instanceof IntLayer.Conv c) {
             conv(c, out);
@@ -148,25 +152,29 @@ final class QdqGraph {
         } else if (l instanceof IntLayer.Flatten f) {
             op(l, "Flatten", List.of(dq(f.input())), out, Map.of("axis", (long) f.axis()));
         } else if (l instanceof IntLayer.FloatIsland f) {
-            island(f, out);
+            island(f, outs);
         } else {
             throw new IllegalArgumentException("layer '" + l.name() + "': no QDQ export for "
                     + l.getClass().getSimpleName());
         }
-        shapes.put(l.output(), shape(out));
         boolean valueSubset = l instanceof IntLayer.MaxPool || l instanceof IntLayer.Reshape
                 || l instanceof IntLayer.Flatten || l instanceof IntLayer.FloatIsland f
                 && OpTable.role(f.opType()) == QuantRole.SHARES_INPUT_ENCODING;
-        act.quantize(l.output(), out, clip,
-                valueSubset && m.encoding(l.inputs().get(0)).equals(m.encoding(l.output())));
+        for (Map.Entry<String, String> o : outs.entrySet()) { // each output its own QuantizeLinear (QDQ.md)
+            shapes.put(o.getKey(), shape(o.getValue()));
+            act.quantize(o.getKey(), o.getValue(), clip,
+                    valueSubset && m.encoding(l.inputs().get(0)).equals(m.encoding(o.getKey())));
+        }
     }
 
     /**
      * A float island: DequantizeLinear of each integer input, the island's float nodes (its constants
      * as float initializers, in their opset-13 form as the importer normalized them), and the
-     * QuantizeLinear {@link #layer} adds after {@code out}.
+     * QuantizeLinear {@link #layer} adds after each of its outputs ({@code outs}: integer tensor ->
+     * the float tensor written here). A node keeps every output it has in the FP32 graph (a Split's
+     * number of outputs sets its parts), the ones without a QuantizeLinear under fresh names.
      */
-    private void island(IntLayer.FloatIsland f, String out) {
+    private void island(IntLayer.FloatIsland f, Map<String, String> outs) {
         Map<String, String> renamed = new HashMap<>();
         for (String in : f.inputs()) {
             renamed.put(in, dq(in));
@@ -182,13 +190,24 @@ final class QdqGraph {
             Node n = f.nodes().get(k);
             List<String> ins = new ArrayList<>();
             n.inputs().forEach(t -> ins.add(t.isEmpty() ? "" : renamed.get(t)));
-            String y = n.output(0).equals(f.output()) ? out : b.uniqueName(n.output(0) + "_island");
-            renamed.put(n.output(0), y);
+            List<String> ys = new ArrayList<>();
+            for (int o = 0; o < n.outputs().size(); o++) {
+                String t = n.output(o);
+                String y = t.isEmpty() ? "" : outs.containsKey(t) ? outs.get(t) : b.uniqueName(t + "_island");
+                renamed.put(t, y);
+                ys.add(y);
+            }
+            String y = ys.get(0);
             String name = k == 0 ? f.name() : b.uniqueName(n.name());
-            Node e = new Node(name, n.opType(), ins, List.of(y), n.attributes());
+            Node e = new Node(name, n.opType(), ins, ys, n.attributes());
             List<long[]> inShapes = new ArrayList<>();
             ins.forEach(t -> inShapes.add(t.isEmpty() ? null : shape(t)));
-            shapes.put(y, ShapeInference.inferNode(e, inShapes, constants::get).get(0));
+            List<long[]> outShapes = ShapeInference.inferNode(e, inShapes, constants::get);
+            for (int o = 0; o < ys.size() && o < outShapes.size(); o++) {
+                if (!ys.get(o).isEmpty()) {
+                    shapes.put(ys.get(o), outShapes.get(o));
+                }
+            }
             b.node(e);
             if (MacCounts.LINEAR.contains(n.opType())) {
                 long[] w = shape(ins.get(1)).clone();

@@ -166,7 +166,7 @@ public final class IntExecutor {
             for (int i = 0; i < in.length; i++) {
                 in[i] = v.get(s.inputs().get(i));
             }
-            INDArray out;
+            INDArray[] out;
             long t0 = profile == null ? 0 : System.nanoTime();
             try {
                 out = s.kernel().apply(in);
@@ -177,7 +177,9 @@ public final class IntExecutor {
                 throw new IllegalArgumentException("int executor: model '" + model.name() + "', layer '" + s.name()
                         + "' (" + s.type() + "): " + e.getMessage(), e);
             }
-            v.put(s.output(), out);
+            for (int o = 0; o < out.length; o++) {
+                v.put(s.outputs().get(o), out[o]);
+            }
         }
         return v;
     }
@@ -221,7 +223,7 @@ public final class IntExecutor {
                             + "' reads '" + in + "', which is not the input or an earlier layer's output");
                 }
             }
-            known.add(l.output());
+            known.addAll(l.outputs());
         }
         if (!known.contains(m.quantizedOutput())) {
             throw new IllegalArgumentException("int executor: model '" + m.name() + "' quantized output '"

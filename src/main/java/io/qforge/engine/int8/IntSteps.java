@@ -50,15 +50,17 @@ final class IntSteps {
             long[] target = r.shape().clone();
             k = shapeOnly(x -> Int8Shapes.reshape(x[0], target, r.name()), in(r.input()), out);
         } else if (layer instanceof IntLayer.FloatIsland f) {
-            k = new FloatIslandKernel(f, f.inputs().stream().map(this::in).toArray(QuantParams[]::new), out);
-            type = "FloatIsland(" + f.opType() + ")";
+            FloatIslandKernel island = new FloatIslandKernel(f, f.inputs().stream().map(this::in)
+                    .toArray(QuantParams[]::new), f.outputs().stream().map(this::in).toArray(QuantParams[]::new));
+            return new IntStep(layer.name(), "FloatIsland(" + f.opType() + ")", f.inputs(), f.outputs(), island);
         } else if (layer instanceof IntLayer.Flatten f) {
             k = shapeOnly(x -> Int8Shapes.flatten(x[0], f.axis(), f.name()), in(f.input()), out);
         } else {
             throw new IllegalArgumentException("int executor: layer '" + layer.name() + "' (" + type
                     + ") has no integer kernel");
         }
-        return new IntStep(layer.name(), type, layer.inputs(), layer.output(), k);
+        IntStep.Kernel single = k;
+        return new IntStep(layer.name(), type, layer.inputs(), layer.outputs(), x -> new INDArray[] {single.apply(x)});
     }
 
     private IntStep.Kernel conv(IntLayer.Conv c, QuantParams out) {

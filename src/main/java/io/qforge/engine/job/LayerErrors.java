@@ -41,19 +41,21 @@ final class LayerErrors {
             if (layer instanceof IntLayer.MaxPool || layer instanceof IntLayer.Reshape || layer instanceof IntLayer.Flatten) {
                 continue;
             }
-            INDArray yf = pass.value(layer.output());
-            INDArray yq = ints.get(layer.output());
-            if (yf == null || yq == null) {
-                continue;
+            for (String tensor : layer.outputs()) {
+                INDArray yf = pass.value(tensor);
+                INDArray yq = ints.get(tensor);
+                if (yf == null || yq == null) {
+                    continue;
+                }
+                QuantParams p = intModel.encoding(tensor);
+                INDArray deq = yq.castTo(DataType.DOUBLE).subi(p.zeroPoint(0)).muli(p.scale(0));
+                INDArray ref = yf.castTo(DataType.DOUBLE);
+                double signal = ref.mul(ref).sumNumber().doubleValue();
+                INDArray err = ref.sub(deq.reshape(ref.shape()));
+                double noise = err.muli(err).sumNumber().doubleValue();
+                Double sqnr = noise == 0 ? null : 10 * Math.log10(signal / noise);
+                out.add(new JobReport.LayerError(tensor, layer.name(), layer.getClass().getSimpleName(), sqnr));
             }
-            QuantParams p = intModel.encoding(layer.output());
-            INDArray deq = yq.castTo(DataType.DOUBLE).subi(p.zeroPoint(0)).muli(p.scale(0));
-            INDArray ref = yf.castTo(DataType.DOUBLE);
-            double signal = ref.mul(ref).sumNumber().doubleValue();
-            INDArray err = ref.sub(deq.reshape(ref.shape()));
-            double noise = err.muli(err).sumNumber().doubleValue();
-            Double sqnr = noise == 0 ? null : 10 * Math.log10(signal / noise);
-            out.add(new JobReport.LayerError(layer.output(), layer.name(), layer.getClass().getSimpleName(), sqnr));
         }
         return out;
     }

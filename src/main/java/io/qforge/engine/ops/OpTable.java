@@ -72,8 +72,8 @@ public final class OpTable {
         add("Gather", GatherOp::new, GatherOp::shapes, SHARES_INPUT_ENCODING,
                 "a selection of the integers (constant indices)");
         add("Split", SplitOp::new, SplitOp::shapes, SHARES_INPUT_ENCODING,
-                "a selection of the integers; with several outputs not converted yet (an integer layer has one"
-                        + " output): the model imports and trains, conversion refuses it naming the node");
+                "a selection of the integers: one integer-engine layer with all its used outputs, each with the"
+                        + " input's encoding; exported as DQ -> Split -> one Q per output");
         // float islands and the float tail
         add("Relu", n -> new ReluOp(), one(ShapeRules::same), FLOAT_ISLAND,
                 "a clamp fused into the Conv/Gemm/Add/island before it (the output encoding starts at 0);"

@@ -5,6 +5,7 @@ import io.qforge.engine.graph.Node;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,9 @@ import java.util.Set;
  *     between DequantizeLinear and QuantizeLinear; its constant inputs stay float);</li>
  * <li>an op input that is not quantized yet (for example both inputs of an Add that are not unit
  *     outputs);</li>
- * <li>none after MaxPool / Flatten / Reshape / Identity / Dropout: their output shares the input's
- *     encoding; none after a trailing Softmax (stays float).</li>
+ * <li>none after MaxPool / Flatten / Reshape / Identity / Dropout and the other value-moving ops:
+ *     their output (each used output of a Split) shares the input's encoding; none after a trailing
+ *     Softmax (stays float).</li>
  * </ul>
  * Names: an activation quantizer is named after the tensor it quantizes, a weight quantizer after
  * the weight initializer.
@@ -53,6 +55,9 @@ public final class QuantizationPlan {
         Map<String, String> sources = new HashMap<>();
         Placer p = new Placer(g, activations, sources);
         p.ensure(g.inputs().get(0).name());
+        Set<String> used = new HashSet<>();
+        g.nodes().forEach(n -> used.addAll(n.inputs()));
+        g.outputs().forEach(o -> used.add(o.name()));
         for (QuantUnit u : units) {
             if (u instanceof QuantUnit.Linear l) {
                 p.ensure(l.input());
@@ -67,14 +72,35 @@ public final class QuantizationPlan {
             } else if (u instanceof QuantUnit.FloatIsland f) {
                 f.op().inputs().forEach(p::ensure);
                 p.ensure(f.output());
+                otherUsedOutputs(f, used).forEach(p::ensure);
             } else if (u instanceof QuantUnit.ShapeOnly s) {
                 p.ensure(s.op().input(0));
-                sources.put(s.output(), sources.get(s.op().input(0)));
+                String source = sources.get(s.op().input(0));
+                sources.put(s.output(), source);
+                otherUsedOutputs(s, used).forEach(t -> sources.put(t, source));
             } else if (u instanceof QuantUnit.FloatTail t) {
                 p.ensure(t.op().input(0));
             }
         }
         return new QuantizationPlan(units, weights, activations, sources);
+    }
+
+    /**
+     * The used outputs after the first of a one-op unit whose op has several (Split): each is an
+     * integer tensor like the first (its own quantizer on an island, the input's encoding on a
+     * value-moving op).
+     */
+    private static List<String> otherUsedOutputs(QuantUnit u, Set<String> used) {
+        List<String> out = new ArrayList<>();
+        if (u.nodes().size() == 1) {
+            List<String> all = u.head().outputs();
+            for (int k = 1; k < all.size(); k++) {
+                if (!all.get(k).isEmpty() && used.contains(all.get(k))) {
+                    out.add(all.get(k));
+                }
+            }
+        }
+        return out;
     }
 
     /** The units in graph order. */

@@ -79,7 +79,7 @@ public final class LayerAgreementProbe {
                 String t = l.inputs().get(i);
                 in[i] = QuantPrimitives.quantize(simValue(m, pass, t, ints.get(t).shape()), im.encoding(t));
             }
-            INDArray same = steps.step(l).kernel().apply(in);
+            INDArray same = steps.step(l).kernel().apply(in)[0];
             double[] iso = diff(sim, same, po);
             String exact = l instanceof IntLayer.Conv c ? exactConv(m, pass, im, c, in[0], same, sim) : "";
             System.out.printf("%-8s %-55s chain: off %.4f >1 %.4f max %3.0f | same input: off %.6f >1 %.4f max %3.0f%s%n",
