@@ -97,54 +97,32 @@ final class GroupedConv {
             INDArray c6 = CustomOps.exec("im2col", new INDArray[] {x}, java.util.Arrays.copyOf(window, 9))[0];
             return c6.reshape('c', s.n(), s.g(), s.k(), s.p()).permute(1, 2, 0, 3).dup('c').reshape('c', s.g(), s.k(), q);
         }
-        FloatBuffer xa = FloatKernels.buffer(x);
         INDArray cols = Nd4j.create(DataType.FLOAT, s.g(), s.k(), q);
-        FloatBuffer ca = FloatKernels.buffer(cols);
-        int hw = s.h() * s.w();
-        int p = s.p();
-        for (int ch = 0; ch < s.c(); ch++) {
-            int j = ch / s.cg();
-            int ci = ch % s.cg();
-            for (int a = 0; a < s.kh(); a++) {
-                for (int bb = 0; bb < s.kw(); bb++) {
-                    int row = (j * s.k()) + (ci * s.kh() + a) * s.kw() + bb;
-                    for (int n = 0; n < s.n(); n++) {
-                        int src = (n * s.c() + ch) * hw;
-                        int dst = (int) (row * q) + n * p;
-                        for (int oy = 0; oy < s.oh(); oy++) {
-                            int iy = oy * s.sh() - s.ph() + a * s.dh();
-                            int d = dst + oy * s.ow();
-                            if (iy < 0 || iy >= s.h()) {
-                                continue; // zeros already
-                            }
-                            int srow = src + iy * s.w();
-                            for (int ox = 0; ox < s.ow(); ox++) {
-                                int ix = ox * s.sw() - s.pw() + bb * s.dw();
-                                if (ix >= 0 && ix < s.w()) {
-                                    ca.put(d + ox, xa.get(srow + ix));
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        walk(s, FloatKernels.buffer(x), FloatKernels.buffer(cols), true);
         return cols;
     }
 
     /** The input gradient from dcols [g, K, N*P]: the transpose of {@link #cols}, summing overlaps. */
     private static INDArray image(INDArray dcols, Geo s, int[] window) {
-        long q = (long) s.n() * s.p();
         if (!javaPath(dcols)) {
             INDArray c6 = dcols.reshape('c', s.g(), s.k(), s.n(), s.p()).permute(2, 0, 1, 3).dup('c')
                     .reshape('c', s.n(), s.c(), s.kh(), s.kw(), s.oh(), s.ow());
             return CustomOps.exec("col2im", new INDArray[] {c6}, new int[] {window[2], window[3], window[4], window[5],
                 s.h(), s.w(), window[6], window[7], window[8]})[0];
         }
-        FloatBuffer ca = FloatKernels.buffer(dcols);
-        int hw = s.h() * s.w();
         INDArray dx = Nd4j.create(DataType.FLOAT, s.n(), s.c(), s.h(), s.w());
-        FloatBuffer xa = FloatKernels.buffer(dx);
+        walk(s, FloatKernels.buffer(dx), FloatKernels.buffer(dcols), false);
+        return dx;
+    }
+
+    /**
+     * The one walk over (image pixel, column entry) pairs of a grouped im2col: {@code toCols} copies
+     * each in-image pixel to its column entry (cols start as zeros, so padding stays 0); otherwise
+     * each column entry is added to its pixel (col2im, overlapping windows summed).
+     */
+    private static void walk(Geo s, FloatBuffer image, FloatBuffer cols, boolean toCols) {
+        long q = (long) s.n() * s.p();
+        int hw = s.h() * s.w();
         int p = s.p();
         for (int ch = 0; ch < s.c(); ch++) {
             int j = ch / s.cg();
@@ -153,19 +131,23 @@ final class GroupedConv {
                 for (int bb = 0; bb < s.kw(); bb++) {
                     int row = (j * s.k()) + (ci * s.kh() + a) * s.kw() + bb;
                     for (int n = 0; n < s.n(); n++) {
-                        int dst = (n * s.c() + ch) * hw;
-                        int src = (int) (row * q) + n * p;
+                        int img = (n * s.c() + ch) * hw;
+                        int col = (int) (row * q) + n * p;
                         for (int oy = 0; oy < s.oh(); oy++) {
                             int iy = oy * s.sh() - s.ph() + a * s.dh();
                             if (iy < 0 || iy >= s.h()) {
-                                continue;
+                                continue; // padding: zeros in cols, nothing to add back
                             }
-                            int drow = dst + iy * s.w();
-                            int srow = src + oy * s.ow();
+                            int irow = img + iy * s.w();
+                            int crow = col + oy * s.ow();
                             for (int ox = 0; ox < s.ow(); ox++) {
                                 int ix = ox * s.sw() - s.pw() + bb * s.dw();
                                 if (ix >= 0 && ix < s.w()) {
-                                    xa.put(drow + ix, xa.get(drow + ix) + ca.get(srow + ox));
+                                    if (toCols) {
+                                        cols.put(crow + ox, image.get(irow + ix));
+                                    } else {
+                                        image.put(irow + ix, image.get(irow + ix) + cols.get(crow + ox));
+                                    }
                                 }
                             }
                         }
@@ -173,7 +155,6 @@ final class GroupedConv {
                 }
             }
         }
-        return dx;
     }
 
     /** Ymat [oC, N, P] to Y [N, oC, oH, oW], plus the bias. */
